@@ -1,0 +1,106 @@
+"""The finding model: rules, severities and findings, all immutable."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+DOCS_BASE = "https://github.com/wabaguard/wabaguard/blob/main/docs/rules/"
+
+
+class Severity(str, enum.Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls(value.lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {value!r} (choose from {choices})") from None
+
+
+_SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
+
+
+class Confidence(str, enum.Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Kind(str, enum.Enum):
+    """Which family a rule belongs to; decides which suppressions apply."""
+
+    CREDENTIAL = "credential"
+    WORKFLOW = "workflow"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's identity, declared once as data.
+
+    ``id`` is permanent: baselines, suppressions and SARIF key on it.
+    ``fix`` is the one-line remedy appended to every message.
+    """
+
+    id: str
+    title: str
+    severity: Severity
+    confidence: Confidence
+    fix: str
+    kind: Kind = Kind.CREDENTIAL
+    # detect-secrets ``secret_type`` for credential rules, so baselines interoperate.
+    secret_type: str = ""
+
+    @property
+    def help_uri(self) -> str:
+        return f"{DOCS_BASE}{self.id}.md"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place. Never holds the secret itself."""
+
+    rule: str
+    title: str
+    severity: Severity
+    confidence: Confidence
+    path: str  # repository-relative, POSIX separators
+    line: int  # 1-based
+    column: int  # 1-based
+    end_line: int
+    end_column: int  # 1-based, exclusive (the column after the last character)
+    message: str
+    snippet: str  # the source line, any secret on it redacted
+    fingerprint: str
+    help_uri: str
+    # SHA-1 of the secret, as detect-secrets' baselines store it ("" for non-secret findings).
+    secret_hash: str = ""
+    secret_type: str = ""
+    kind: Kind = field(default=Kind.CREDENTIAL, compare=False)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule)
+
+
+def fingerprint(rule: str, path: str, identity: str) -> str:
+    """Identity that survives line moves: rule + path + (secret hash or YAML route)."""
+    digest = hashlib.sha256(f"{rule}\0{path}\0{identity}".encode()).hexdigest()
+    return digest[:32]
+
+
+@dataclass(frozen=True)
+class ScanError:
+    """A file that could not be scanned (or only partly), and why. Never holds file content."""
+
+    path: str
+    message: str
