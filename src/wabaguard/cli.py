@@ -1,0 +1,336 @@
+"""The command line: ``wabaguard scan|baseline|rules|explain``. Every command returns an exit code.
+
+Exit codes: 0 nothing at or above the fail-on threshold, 1 findings, 2 usage or configuration
+error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from wabaguard import __version__
+
+if TYPE_CHECKING:
+    from wabaguard.config import Config
+    from wabaguard.scan import ScanResult
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "github", "markdown")
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+class _Abort(Exception):
+    """A user error: message printed, exit code 2."""
+
+
+def _fail(message: str) -> _Abort:
+    return _Abort(message)
+
+
+def _load_config(config_path: str | None, cwd: str) -> Config:
+    from wabaguard.config import ConfigError, find_config_file, load_config
+    from wabaguard.registry import rule_ids
+
+    path = Path(config_path) if config_path else find_config_file(Path(cwd))
+    try:
+        return load_config(path, rule_ids())
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _parse_reports(reports: Sequence[str]) -> list[tuple[str, str]]:
+    parsed = []
+    for item in reports:
+        fmt, sep, dest = item.partition("=")
+        if not sep or fmt not in FORMATS or not dest:
+            raise _fail(f"--report {item!r}: expected FORMAT=FILE with FORMAT one of "
+                        f"{', '.join(FORMATS)}")
+        parsed.append((fmt, dest))
+    return parsed
+
+
+def _read_files_from(source: str) -> list[str]:
+    try:
+        if source == "-":
+            data = sys.stdin.read()
+        else:
+            with open(source, encoding="utf-8") as fh:
+                data = fh.read()
+    except OSError as exc:
+        raise _fail(f"--files-from {source}: {exc.strerror}") from None
+    return [line.strip() for line in data.splitlines() if line.strip()]
+
+
+def _write(dest: str | None, text: str) -> None:
+    if dest is None or dest == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(dest, "a" if _is_step_summary(dest) else "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise _fail(f"cannot write {dest}: {exc.strerror}") from None
+
+
+def _is_step_summary(dest: str) -> bool:
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    return bool(summary) and os.path.abspath(dest) == os.path.abspath(summary or "")
+
+
+class _Progress:
+    """Files done / total on stderr, only on a terminal, only once a scan is slow."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or time.monotonic() - self.started < 1.0:
+            return
+        self.shown = True
+        sys.stderr.write(f"\rwabaguard: {done}/{total} files")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _progress_enabled(no_progress: bool) -> bool:
+    return (not no_progress and sys.stderr.isatty() and not os.environ.get("CI")
+            and not os.environ.get("GITHUB_ACTIONS"))
+
+
+def _use_color(dest: str | None) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return (dest is None or dest == "-") and sys.stdout.isatty()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="wabaguard")
+def cli() -> None:
+    """Secret hygiene for WhatsApp Business API integrations.
+
+    Finds hardcoded Meta and BSP credentials, CI workflows that leak secrets into command
+    lines and build logs, and other weak operational practice.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="Report format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the report to FILE instead of stdout.")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT=FILE",
+              help="Also write another format from the same scan (repeatable).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Lowest severity that fails the run (default: low, or the config's).")
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="detect-secrets baseline: secrets listed there are not reported.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config file (default: .wabaguard.toml or [tool.wabaguard] in pyproject.toml).")
+@click.option("--exclude", "excludes", multiple=True, metavar="GLOB",
+              help="Skip paths matching this gitignore-style pattern (repeatable).")
+@click.option("--entropy", is_flag=True, default=None,
+              help="Also run detect-secrets' generic detectors (high entropy, keywords).")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
+              help="Skip files larger than this (default 2 MiB).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: 1 for a few files, 2 for large scans).")
+@click.option("--files-from", type=str, default=None, metavar="FILE",
+              help="Read paths to scan from FILE, one per line ('-' for stdin).")
+@click.option("--no-progress", is_flag=True, help="Never show a progress line.")
+def scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[str, ...],
+         fail_on: str | None, baseline: str | None, config_path: str | None,
+         excludes: tuple[str, ...], entropy: bool | None, max_file_size: int | None,
+         jobs: int | None, files_from: str | None, no_progress: bool) -> int:
+    """Scan files and directories (default: the current directory)."""
+    from wabaguard.findings import Severity
+
+    cwd = os.getcwd()
+    config = _load_config(config_path, cwd)
+    config = config.with_overrides(
+        fail_on=Severity.parse(fail_on) if fail_on else None,
+        entropy=entropy, max_file_size=max_file_size,
+    )
+    extra_reports = _parse_reports(reports)
+    targets = list(paths)
+    if files_from is not None:
+        targets.extend(_read_files_from(files_from))
+        if not targets:
+            result = _empty_result()
+            return _finish(result, config, fmt, output, extra_reports)
+    if not targets:
+        targets = ["."]
+    base = None
+    extra_excludes = list(excludes)
+    if baseline:
+        from wabaguard.baseline import load_baseline
+        from wabaguard.config import ConfigError
+
+        try:
+            base = load_baseline(baseline)
+        except ConfigError as exc:
+            raise _fail(str(exc)) from None
+        extra_excludes.append("/" + Path(os.path.relpath(baseline, cwd)).as_posix())
+    from wabaguard.scan import run_scan
+
+    progress = _Progress(_progress_enabled(no_progress))
+    try:
+        result = run_scan(targets, config, cwd=cwd, extra_excludes=extra_excludes, jobs=jobs,
+                          progress=progress)
+    finally:
+        progress.close()
+    if base is not None:
+        result.findings = [f for f in result.findings if not base.suppresses(f)]
+    return _finish(result, config, fmt, output, extra_reports)
+
+
+def _empty_result() -> ScanResult:
+    from wabaguard.scan import ScanResult
+
+    return ScanResult([], [], [], 0, 0, 0.0)
+
+
+def _finish(result: ScanResult, config: Config, fmt: str, output: str | None,
+            extra_reports: list[tuple[str, str]]) -> int:
+    from wabaguard.registry import all_rules
+    from wabaguard.reporters import render
+
+    rules = all_rules()
+    _write(output, render(fmt, result, rules, _use_color(output) if fmt == "text" else False))
+    for extra_fmt, dest in extra_reports:
+        _write(dest, render(extra_fmt, result, rules, False))
+    threshold = config.fail_on.rank
+    failing = any(f.severity.rank >= threshold for f in result.findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+@cli.command("baseline")
+@click.argument("baseline_file", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@click.option("--exclude", "excludes", multiple=True, metavar="GLOB")
+@click.option("--entropy", is_flag=True, default=None,
+              help="Also record detect-secrets' generic detectors' findings.")
+def baseline_cmd(baseline_file: str, paths: tuple[str, ...], config_path: str | None,
+                 excludes: tuple[str, ...], entropy: bool | None) -> int:
+    """Create or update a detect-secrets-compatible baseline of the secrets found now.
+
+    `detect-secrets audit BASELINE_FILE` opens it to label each entry.
+    """
+    from wabaguard.baseline import write_baseline
+    from wabaguard.config import ConfigError
+    from wabaguard.scan import run_scan
+
+    cwd = os.getcwd()
+    config = _load_config(config_path, cwd).with_overrides(entropy=entropy)
+    own = "/" + Path(os.path.relpath(baseline_file, cwd)).as_posix()
+    result = run_scan(list(paths) or ["."], config, cwd=cwd, extra_excludes=[*excludes, own])
+    try:
+        count = write_baseline(baseline_file, result.findings)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"cannot write {baseline_file}: {exc.strerror}") from None
+    click.echo(f"wabaguard: wrote {count} secret(s) to {baseline_file}", err=True)
+    return EXIT_CLEAN
+
+
+@cli.command()
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def rules(fmt: str) -> int:
+    """List every rule: id, severity, title."""
+    from wabaguard.registry import all_rules
+
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([
+            {"id": r.id, "severity": r.severity.value, "confidence": r.confidence.value,
+             "kind": r.kind.value, "title": r.title, "fix": r.fix, "help_uri": r.help_uri}
+            for r in all_rules()
+        ], indent=2))
+        return EXIT_CLEAN
+    width = max(len(r.id) for r in all_rules())
+    for r in all_rules():
+        click.echo(f"{r.id:<{width}}  {r.severity.value:<8}  {r.title}")
+    return EXIT_CLEAN
+
+
+@cli.command()
+@click.argument("rule_id")
+def explain(rule_id: str) -> int:
+    """Print a rule's documentation page."""
+    from wabaguard.registry import get_rule
+    from wabaguard.rule_docs import read_rule_doc
+
+    rule = get_rule(rule_id)
+    if rule is None:
+        raise _fail(f"unknown rule {rule_id!r} (see `wabaguard rules`)")
+    text = read_rule_doc(rule.id)
+    if text is None:
+        text = f"# {rule.id}: {rule.title}\n\nSeverity: {rule.severity.value}\n\n{rule.fix}.\n\n" \
+               f"{rule.help_uri}\n"
+    click.echo(text, nl=not text.endswith("\n"))
+    return EXIT_CLEAN
+
+
+@cli.command("plugin-path")
+def plugin_path() -> int:
+    """Print the path of wabaguard's detect-secrets plugin file (for `detect-secrets -p`)."""
+    try:
+        from wabaguard import detect_secrets_plugins as module  # type: ignore[attr-defined]
+    except ImportError:
+        raise _fail("the detect-secrets plugin module is not available") from None
+    click.echo(module.__file__)
+    return EXIT_CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: returns the exit code instead of exiting (tests call it directly)."""
+    try:
+        rv: Any = cli.main(args=list(argv) if argv is not None else None,
+                           prog_name="wabaguard", standalone_mode=False)
+    except _Abort as exc:
+        click.echo(f"wabaguard: error: {exc}", err=True)
+        return EXIT_USAGE
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.exceptions.Abort:
+        click.echo("wabaguard: aborted", err=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    except Exception as exc:  # never a traceback with file contents in it
+        click.echo(f"wabaguard: internal error ({type(exc).__name__}); please report it",
+                   err=True)
+        return EXIT_USAGE
+    return int(rv) if isinstance(rv, int) else EXIT_CLEAN
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

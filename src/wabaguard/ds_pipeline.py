@@ -1,0 +1,70 @@
+"""detect-secrets' per-line pipeline (filters, allowlist, plugins), run on candidate lines.
+
+Imported lazily: importing detect-secrets' plugins pulls in ``requests``. The plugins are
+configured once per process through detect-secrets' settings object, with verification off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from detect_secrets.core import scan as ds_scan
+from detect_secrets.filters.allowlist import is_line_allowlisted
+from detect_secrets.settings import get_plugins, get_settings
+from detect_secrets.util.code_snippet import CodeSnippet
+
+from wabaguard.builtin import BuiltinPlugin
+from wabaguard.detectors.base import Match
+
+_RADIUS = 5
+
+
+def _snippet(window: list[str], index: int) -> CodeSnippet:
+    lo = max(0, index - _RADIUS)
+    return CodeSnippet(window[lo : index + _RADIUS + 1], lo, index - lo)
+
+
+class DetectSecretsPipeline:
+    def __init__(self, builtins: Sequence[BuiltinPlugin]) -> None:
+        settings = get_settings()
+        settings.clear()  # default filters; no verification filter, so verify() never runs
+        settings.configure_plugins([{"name": b.class_name} for b in builtins])
+        by_class = {b.class_name: b for b in builtins}
+        self._plugins: dict[str, tuple[Any, BuiltinPlugin]] = {}
+        for plugin in get_plugins():
+            name = type(plugin).__name__
+            if name in by_class:
+                self._plugins[name] = (plugin, by_class[name])
+
+    def scan(self, path: str, window: list[str], index: int, line: str,
+             wanted: Sequence[BuiltinPlugin]) -> list[Match]:
+        context = _snippet(window, index)
+        if ds_scan._is_filtered_out(
+            required_filter_parameters=["line"], filename=path, line=line, context=context,
+        ):
+            return []
+        found: list[Match] = []
+        for builtin in wanted:
+            plugin, _ = self._plugins[builtin.class_name]
+            for secret in ds_scan._scan_line(
+                plugin=plugin, filename=path, line=line, line_number=0, context=context,
+            ):
+                value = secret.secret_value
+                if value is None or ds_scan._is_filtered_out(
+                    required_filter_parameters=["context"], filename=path, secret=value,
+                    plugin=plugin, line=line, context=context,
+                ):
+                    continue
+                start = line.find(value)
+                if start < 0:  # a plugin that normalised the value; point at the line
+                    start, end = 0, len(line)
+                else:
+                    end = start + len(value)
+                found.append(Match(builtin.rule, value, start, end))
+        return found
+
+    def is_allowlisted(self, path: str, window: list[str], index: int) -> bool:
+        return bool(is_line_allowlisted(
+            filename=path, line=window[index], context=_snippet(window, index),
+        ))

@@ -1,0 +1,219 @@
+"""Per-file scanning: one prefilter pass, then detectors on candidate lines only.
+
+The prefilter is the union of every enabled detector's prefilter (each a proven superset of
+the lines its detector can report). It runs once over a chunk of the file in C; only the
+lines it hits go through our detectors and detect-secrets' full pipeline (its filters,
+allowlist and plugins), so most lines of real code cost almost nothing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from wabaguard import redact
+from wabaguard.builtin import BUILTIN_PLUGINS, BuiltinPlugin
+from wabaguard.detectors.base import Detector, LineContext, Match
+from wabaguard.findings import Finding, Kind, Rule, Severity, fingerprint
+
+if TYPE_CHECKING:
+    from wabaguard.config import Config
+
+CONTEXT_RADIUS = 5  # detect-secrets' code snippets carry five lines either side
+CHUNK_LINES = 4096
+
+_IGNORE = re.compile(r"wabaguard:\s*ignore(?:\[([A-Za-z0-9_,\s-]*)\])?")
+
+
+@dataclass
+class FileState:
+    """What one file's credential pass leaves for the workflow pass (redaction spans)."""
+
+    spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # Raw secrets found in this file, so error messages about it can be scrubbed.
+    secrets: set[str] = field(default_factory=set)
+
+
+def ignored_rules(line: str) -> frozenset[str] | None:
+    """Rules silenced by ``wabaguard: ignore[...]`` on this line; empty set means all."""
+    match = _IGNORE.search(line)
+    if match is None:
+        return None
+    if match.group(1) is None:
+        return frozenset()
+    return frozenset(r.strip() for r in match.group(1).split(",") if r.strip())
+
+
+def is_ignored(line: str, rule: str) -> bool:
+    rules = ignored_rules(line)
+    return rules is not None and (not rules or rule in rules)
+
+
+def _scoped(pattern: re.Pattern[str] | str) -> str:
+    if isinstance(pattern, str):
+        return f"(?:{pattern})"
+    if pattern.flags & re.IGNORECASE:
+        return f"(?i:{pattern.pattern})"
+    return f"(?:{pattern.pattern})"
+
+
+class Engine:
+    """Scans text for credentials with our detectors and detect-secrets' plugins."""
+
+    def __init__(self, config: Config, detectors: Sequence[Detector],
+                 builtins: Sequence[BuiltinPlugin] = BUILTIN_PLUGINS) -> None:
+        self.config = config
+        enabled = self._enabled
+        self.detectors = tuple(d for d in detectors if any(enabled(r) for r in d.rules))
+        self.builtins = tuple(
+            b for b in builtins if enabled(b.rule) and (config.entropy or not b.generic)
+        )
+        self._builtin_filters = tuple(
+            re.compile(b.prefilter) if b.prefilter is not None else None for b in self.builtins
+        )
+        self.every_line = any(b.prefilter is None for b in self.builtins)
+        parts = [_scoped(d.prefilter) for d in self.detectors]
+        parts += [_scoped(b.prefilter) for b in self.builtins if b.prefilter is not None]
+        self.prefilter: re.Pattern[str] | None = (
+            re.compile("|".join(parts)) if parts else None
+        )
+        self._ds: Any = None  # the detect-secrets pipeline, imported on first candidate line
+
+    def _enabled(self, rule: Rule) -> bool:
+        return rule.id not in self.config.disable
+
+    def severity_of(self, rule: Rule) -> Severity:
+        return self.config.severity.get(rule.id, rule.severity)
+
+    # -- scanning ---------------------------------------------------------------------------
+
+    def scan_lines(self, path: str, lines: Iterable[str], state: FileState) -> Iterator[Finding]:
+        """Scan a file's lines (without line endings), streamed in chunks."""
+        if self.prefilter is None and not self.every_line:
+            return
+        occurrences: dict[tuple[str, str], int] = {}
+        it = iter(lines)
+        before: list[str] = []
+        chunk = list(islice(it, CHUNK_LINES))
+        first_lineno = 1
+        while chunk:
+            following = list(islice(it, CHUNK_LINES))
+            window = before + chunk + following[:CONTEXT_RADIUS]
+            offset = len(before)
+            for index in self._candidates(chunk):
+                yield from self._scan_candidate(
+                    path, window, offset + index, first_lineno + index, state, occurrences
+                )
+            first_lineno += len(chunk)
+            before = chunk[-CONTEXT_RADIUS:]
+            chunk = following
+
+    def _candidates(self, chunk: list[str]) -> Iterator[int]:
+        if self.every_line or self.prefilter is None:
+            yield from range(len(chunk))
+            return
+        # One search over the whole chunk; prefilter patterns never match a newline, so each
+        # hit belongs to exactly one line. Jump to the next line after a hit.
+        text = "\n".join(chunk)
+        starts = [0]
+        for line in chunk[:-1]:
+            starts.append(starts[-1] + len(line) + 1)
+        search = self.prefilter.search
+        pos = 0
+        end = len(text)
+        while pos <= end:
+            match = search(text, pos)
+            if match is None:
+                return
+            index = bisect.bisect_right(starts, match.start()) - 1
+            yield index
+            if index + 1 >= len(starts):
+                return
+            pos = starts[index + 1]
+
+    def _scan_candidate(self, path: str, window: list[str], index: int, lineno: int,
+                        state: FileState, occurrences: dict[tuple[str, str], int],
+                        ) -> Iterator[Finding]:
+        line = window[index]
+        context = LineContext(window, index, path)
+        matches: list[Match] = []
+        for detector in self.detectors:
+            if detector.prefilter.search(line):
+                matches.extend(m for m in detector.scan_line(line, context)
+                               if self._enabled(m.rule))
+        matches.extend(self._builtin_matches(path, window, index, line))
+        if not matches:
+            return
+        kept = _drop_overlaps(matches)
+        if any(m.rule.kind is Kind.CREDENTIAL for m in kept) and self._allowlisted(
+            path, window, index, lineno
+        ):
+            return
+        spans = [(m.start, m.end) for m in kept]
+        state.spans.setdefault(lineno, []).extend(spans)
+        snippet = redact.redact_line(line, spans)
+        for match in kept:
+            state.secrets.add(match.secret)
+            if is_ignored(line, match.rule.id):
+                continue
+            yield self._finding(path, lineno, match, snippet, occurrences)
+
+    def _finding(self, path: str, lineno: int, match: Match, snippet: str,
+                 occurrences: dict[tuple[str, str], int]) -> Finding:
+        rule = match.rule
+        digest = redact.secret_hash(match.secret)
+        key = (rule.id, digest)
+        nth = occurrences.get(key, 0)
+        occurrences[key] = nth + 1
+        what = f"{rule.title} {redact.describe(match.secret)}"
+        if match.detail:
+            what = f"{what} {match.detail}"
+        return Finding(
+            rule=rule.id, title=rule.title, severity=self.severity_of(rule),
+            confidence=rule.confidence, path=path, line=lineno, column=match.start + 1,
+            end_line=lineno, end_column=match.end + 1, message=f"{what}. {rule.fix}",
+            snippet=snippet, fingerprint=fingerprint(rule.id, path, f"{digest}#{nth}"),
+            help_uri=rule.help_uri, secret_hash=digest, secret_type=rule.secret_type,
+            kind=rule.kind,
+        )
+
+    # -- detect-secrets ---------------------------------------------------------------------
+
+    def _builtin_matches(self, path: str, window: list[str], index: int,
+                         line: str) -> list[Match]:
+        wanted = [
+            b for b, rx in zip(self.builtins, self._builtin_filters, strict=True)
+            if rx is None or rx.search(line)
+        ]
+        if not wanted:
+            return []
+        found: list[Match] = self._pipeline().scan(path, window, index, line, wanted)
+        return found
+
+    def _pipeline(self) -> Any:
+        if self._ds is None:
+            from wabaguard.ds_pipeline import DetectSecretsPipeline
+
+            self._ds = DetectSecretsPipeline(self.builtins)
+        return self._ds
+
+    def _allowlisted(self, path: str, window: list[str], index: int, lineno: int) -> bool:
+        line = window[index]
+        previous = window[index - 1] if index > 0 else ""
+        if "allowlist" not in line and "allowlist" not in previous:
+            return False  # the cheap check first: no pragma anywhere near
+        return bool(self._pipeline().is_allowlisted(path, window, index))
+
+
+def _drop_overlaps(matches: list[Match]) -> list[Match]:
+    """Keep the first (most specific) match where two overlap on the same span."""
+    kept: list[Match] = []
+    for match in matches:
+        if any(match.start < k.end and k.start < match.end for k in kept):
+            continue
+        kept.append(match)
+    return kept

@@ -1,0 +1,36 @@
+"""GitHub Actions workflow commands: annotations on the pull request's diff."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wabaguard.scan import ScanResult
+
+_COMMAND = {"critical": "error", "high": "error", "medium": "warning", "low": "notice"}
+
+
+def escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(result: ScanResult) -> str:
+    lines = []
+    for f in result.findings:
+        props = ",".join([
+            f"file={escape_property(f.path)}",
+            f"line={f.line}",
+            f"endLine={f.end_line}",
+            f"col={f.column}",
+            f"endColumn={f.end_column}",
+            f"title={escape_property(f'wabaguard {f.rule} ({f.severity.value})')}",
+        ])
+        lines.append(f"::{_COMMAND[f.severity.value]} {props}::{escape_data(f.message)}")
+    for e in result.errors:
+        lines.append(f"::warning file={escape_property(e.path)},"
+                     f"title=wabaguard could not scan::{escape_data(e.message)}")
+    return "\n".join(lines) + ("\n" if lines else "")

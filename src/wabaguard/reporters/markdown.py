@@ -1,0 +1,47 @@
+"""A Markdown job summary: findings grouped by rule, redacted, with links to the docs."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wabaguard.scan import ScanResult
+
+_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").replace("`", "'")
+
+
+def render_markdown(result: ScanResult) -> str:
+    out = ["## wabaguard", ""]
+    n = len(result.findings)
+    if not n:
+        out.append(f"No findings in {result.files_scanned} files. :white_check_mark:")
+    else:
+        out.append(f"**{n} finding{'s' if n != 1 else ''}** in {result.files_scanned} files.")
+        out.append("")
+        ordered = sorted(result.findings, key=lambda f: (_ORDER[f.severity.value], f.rule,
+                                                         f.path, f.line))
+        for rule, group in groupby(ordered, key=lambda f: f.rule):
+            items = list(group)
+            first = items[0]
+            out.append(f"### [{rule}]({first.help_uri}) · {first.severity.value} · "
+                       f"{len(items)}")
+            out.append("")
+            out.append("| Location | Message |")
+            out.append("| --- | --- |")
+            for f in items:
+                out.append(f"| `{_cell(f.path)}:{f.line}:{f.column}` | {_cell(f.message)} |")
+            out.append("")
+    if result.errors:
+        out.append("")
+        out.append(f"<details><summary>{len(result.errors)} file(s) could not be fully "
+                   "scanned</summary>")
+        out.append("")
+        for e in result.errors:
+            out.append(f"- `{_cell(e.path)}`: {_cell(e.message)}")
+        out.append("</details>")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,45 @@
+"""Human output: ``path:line:col: severity rule message``, grouped by file."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wabaguard.scan import ScanResult
+
+_COLORS = {"critical": "\033[1;35m", "high": "\033[1;31m", "medium": "\033[33m", "low": "\033[36m"}
+_BOLD = "\033[1m"
+_DIM = "\033[2m"
+_RESET = "\033[0m"
+
+
+def render_text(result: ScanResult, *, color: bool = False) -> str:
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if color else text
+
+    out: list[str] = []
+    for path, group in groupby(result.findings, key=lambda f: f.path):
+        out.append(paint(_BOLD, path))
+        for f in group:
+            sev = paint(_COLORS[f.severity.value], f.severity.value)
+            out.append(f"{f.path}:{f.line}:{f.column}: {sev} {f.rule} {f.message}")
+            if f.snippet.strip():
+                out.append(paint(_DIM, f"    {f.snippet.strip()}"))
+        out.append("")
+    for error in result.errors:
+        out.append(f"{error.path}: error: {error.message}")
+    counts: dict[str, int] = {}
+    for f in result.findings:
+        counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
+    by_sev = ", ".join(f"{counts[s]} {s}" for s in ("critical", "high", "medium", "low")
+                       if s in counts)
+    summary = (
+        f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}"
+        f"{f' ({by_sev})' if by_sev else ''} in {result.files_scanned} file"
+        f"{'s' if result.files_scanned != 1 else ''} "
+        f"({result.files_skipped} skipped, {len(result.errors)} error"
+        f"{'s' if len(result.errors) != 1 else ''}) in {result.duration_s:.2f}s"
+    )
+    out.append(paint(_BOLD, summary) if result.findings else summary)
+    return "\n".join(out) + "\n"
