@@ -53,12 +53,19 @@ def is_ignored(line: str, rule: str) -> bool:
     return rules is not None and (not rules or rule in rules)
 
 
+_GLOBAL_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
+_FLAG_LETTERS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
+
+
 def _scoped(pattern: re.Pattern[str] | str) -> str:
+    """A pattern as a group that keeps its own flags, so patterns can be or-ed together."""
     if isinstance(pattern, str):
         return f"(?:{pattern})"
-    if pattern.flags & re.IGNORECASE:
-        return f"(?i:{pattern.pattern})"
-    return f"(?:{pattern.pattern})"
+    source = pattern.pattern
+    while (lead := _GLOBAL_FLAGS.match(source)) is not None:
+        source = source[lead.end():]  # global inline flags are carried by pattern.flags
+    flags = "".join(letter for flag, letter in _FLAG_LETTERS if pattern.flags & flag)
+    return f"(?{flags}:{source})" if flags else f"(?:{source})"
 
 
 class Engine:
