@@ -65,6 +65,8 @@ def _scoped(pattern: re.Pattern[str] | str) -> str:
     while (lead := _GLOBAL_FLAGS.match(source)) is not None:
         source = source[lead.end():]  # global inline flags are carried by pattern.flags
     flags = "".join(letter for flag, letter in _FLAG_LETTERS if pattern.flags & flag)
+    if pattern.flags & re.VERBOSE:
+        source += "\n"  # a trailing comment must not swallow the closing parenthesis
     return f"(?{flags}:{source})" if flags else f"(?:{source})"
 
 
