@@ -26,8 +26,13 @@ FORMATS = ("text", "json", "sarif", "github", "markdown")
 SEVERITIES = ("low", "medium", "high", "critical")
 
 
-class _Abort(Exception):
+class _Abort(click.ClickException):
     """A user error: message printed, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"wabaguard: error: {self.message}", err=True)
 
 
 def _fail(message: str) -> _Abort:
@@ -126,6 +131,13 @@ def cli() -> None:
     Finds hardcoded Meta and BSP credentials, CI workflows that leak secrets into command
     lines and build logs, and other weak operational practice.
     """
+
+
+@cli.result_callback()
+def _exit_with(rv: Any, **_: Any) -> None:
+    # Commands return exit codes; make click honour them in standalone mode too.
+    if isinstance(rv, int) and rv:
+        click.get_current_context().exit(rv)
 
 
 @cli.command()
@@ -305,9 +317,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         rv: Any = cli.main(args=list(argv) if argv is not None else None,
                            prog_name="wabaguard", standalone_mode=False)
-    except _Abort as exc:
-        click.echo(f"wabaguard: error: {exc}", err=True)
-        return EXIT_USAGE
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
@@ -321,8 +330,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_CLEAN
     except Exception as exc:  # never a traceback with file contents in it
-        click.echo(f"wabaguard: internal error ({type(exc).__name__}); please report it",
-                   err=True)
+        if os.environ.get("WABAGUARD_DEBUG"):
+            raise  # for developers: a traceback may quote scanned content
+        click.echo(f"wabaguard: internal error ({type(exc).__name__}); please report it "
+                   "(WABAGUARD_DEBUG=1 shows the traceback)", err=True)
         return EXIT_USAGE
     return int(rv) if isinstance(rv, int) else EXIT_CLEAN
 
