@@ -1,0 +1,573 @@
+"""The GitHub Action (``action.yml``), run locally the way the runner runs it.
+
+GitHub is not reachable from the test environment, so these tests do what can honestly be
+done here: read ``action.yml``, and run each of its ``run:`` steps with
+``bash --noprofile --norc -eo pipefail`` (the runner's ``shell: bash``), with the step's
+``env:`` after a small evaluator has resolved the few expression forms the action uses, and
+with ``GITHUB_ACTION_PATH``, ``GITHUB_OUTPUT``, ``GITHUB_STEP_SUMMARY``, ``GITHUB_ENV``,
+``GITHUB_WORKSPACE`` and ``RUNNER_TEMP`` pointing at this checkout, temp files and a temp
+git repository. Then they check what a user would see: annotations on stdout, the job
+summary, the step outputs, the SARIF file and the exit status.
+
+What is not run here:
+
+* steps that ``uses:`` another action (setup-python, cache restore/save): they need GitHub.
+  Their outputs that later steps read are supplied below (``USES_OUTPUTS``);
+* the pip install step, when ``wabaguard`` is already importable (it is, in this test suite:
+  the package is installed from this checkout). Its one output, the wabaguard executable,
+  is then a shim running this interpreter's ``python -m wabaguard``. If wabaguard is not
+  importable, the step runs for real (and needs network access to install dependencies).
+
+The CI workflow's ``action`` jobs run the real thing on GitHub's Linux, macOS and Windows
+runners.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import fakes
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTION = ROOT / "action.yml"
+WORKFLOWS = ROOT / ".github" / "workflows"
+DOCS = ROOT / "docs" / "github-action.md"
+
+BASH = shutil.which("bash")
+GIT = shutil.which("git")
+pytestmark = pytest.mark.skipif(BASH is None or GIT is None, reason="needs bash and git")
+
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+STEP_OUTPUT = re.compile(r"^steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)$")
+PINNED_USES = re.compile(r"^\s*(?:-\s+)?uses:\s+([^\s#]+)@([0-9a-f]{40})\s+#\s+v\d+(?:\.\d+)*\s*$")
+
+# Outputs of the steps that `uses:` other actions and so cannot run here.
+USES_OUTPUTS: dict[str, dict[str, str]] = {
+    "python": {"python-path": sys.executable},
+    "cache": {"cache-hit": "false"},
+}
+
+
+def load_action() -> dict[str, Any]:
+    with ACTION.open(encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.safe_load(fh)
+    return data
+
+
+def action_steps() -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = load_action()["runs"]["steps"]
+    return steps
+
+
+def load_workflows() -> dict[Path, dict[str, Any]]:
+    out = {}
+    for path in sorted(WORKFLOWS.glob("*.y*ml")):
+        with path.open(encoding="utf-8") as fh:
+            out[path] = yaml.safe_load(fh)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# The runner, in miniature
+
+
+def parse_output_file(text: str) -> dict[str, str]:
+    """``name=value`` lines and ``name<<DELIMITER`` blocks, as the runner reads them."""
+    out: dict[str, str] = {}
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line:
+            continue
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delimiter = line.split("<<", 1)
+            value = []
+            while lines[i] != delimiter:
+                value.append(lines[i])
+                i += 1
+            i += 1
+            out[name] = "\n".join(value)
+        else:
+            name, value_ = line.split("=", 1)
+            out[name] = value_
+    return out
+
+
+@dataclass
+class Run:
+    status: int
+    stdout: str
+    stderr: str
+    summary: str
+    env_file: str
+    steps: dict[str, dict[str, str]]
+    outputs: dict[str, str]
+    ran: list[str] = field(default_factory=list)
+
+    def everything(self) -> str:
+        """All text the run left behind, for leak checks."""
+        parts = [self.stdout, self.stderr, self.summary, self.env_file]
+        parts += [f"{k}={v}" for s in self.steps.values() for k, v in s.items()]
+        return "\n".join(parts)
+
+
+class ActionRunner:
+    """Runs action.yml's ``run:`` steps in order, like the runner's composite handler."""
+
+    def __init__(self, tmp: Path, workspace: Path, wabaguard_shim: Path | None) -> None:
+        self.tmp = tmp
+        self.workspace = workspace
+        self.shim = wabaguard_shim
+        self.runner_temp = tmp / "runner-temp"
+        self.runner_temp.mkdir(exist_ok=True)
+        self.summary = tmp / "step_summary.md"
+        self.github_env = tmp / "github_env"
+        for f in (self.summary, self.github_env):
+            f.write_text("", encoding="utf-8")
+
+    def evaluate(self, text: str, inputs: Mapping[str, str], github: Mapping[str, str],
+                 steps: Mapping[str, Mapping[str, str]]) -> str:
+        def one(match: re.Match[str]) -> str:
+            expr = match.group(1)
+            if expr.startswith("inputs."):
+                return inputs[expr.removeprefix("inputs.")]
+            if expr.startswith("github."):
+                return github[expr.removeprefix("github.")]
+            step = STEP_OUTPUT.match(expr)
+            if step:
+                return steps.get(step.group(1), {}).get(step.group(2), "")
+            raise AssertionError(f"the test's evaluator does not know {expr!r}; extend it")
+
+        return EXPRESSION.sub(one, text)
+
+    def run(self, with_: Mapping[str, str] | None = None, base_ref: str = "") -> Run:
+        action = load_action()
+        inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
+        unknown = set(with_ or {}) - set(inputs)
+        assert not unknown, f"not inputs of action.yml: {unknown}"
+        inputs.update(with_ or {})
+        github = {"action_path": str(ROOT), "base_ref": base_ref}
+        steps: dict[str, dict[str, str]] = {}
+        stdout, stderr, ran = [], [], []
+        status = 0
+        for index, step in enumerate(action["runs"]["steps"]):
+            sid = step.get("id", f"__{index}")
+            if "uses" in step:
+                steps[sid] = dict(USES_OUTPUTS.get(sid, {}))
+                continue
+            if sid == "install" and self.shim is not None:
+                # wabaguard is importable: skip pip, point at this interpreter's wabaguard.
+                steps[sid] = {"wabaguard": str(self.shim)}
+                continue
+            assert "if" not in step, "the test's runner does not evaluate `if:` on run steps"
+            assert step.get("shell") == "bash"
+            output_file = self.tmp / f"output-{index}"
+            output_file.write_text("", encoding="utf-8")
+            env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "SYSTEMROOT", "PYTHONPATH",
+                                              "TMPDIR") if k in os.environ}
+            env.update({
+                "CI": "true",
+                "GITHUB_ACTIONS": "true",
+                "GITHUB_ACTION_PATH": str(ROOT),
+                "GITHUB_WORKSPACE": str(self.workspace),
+                "GITHUB_OUTPUT": str(output_file),
+                "GITHUB_STEP_SUMMARY": str(self.summary),
+                "GITHUB_ENV": str(self.github_env),
+                "RUNNER_TEMP": str(self.runner_temp),
+                "RUNNER_OS": {"win32": "Windows", "darwin": "macOS"}.get(sys.platform, "Linux"),
+            })
+            for name, value in (step.get("env") or {}).items():
+                env[name] = self.evaluate(str(value), inputs, github, steps)
+            script = self.tmp / f"step-{index}.sh"
+            script.write_text(step["run"], encoding="utf-8")
+            proc = subprocess.run(
+                [BASH, "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                cwd=self.workspace, env=env, capture_output=True, text=True, timeout=60,
+            )
+            ran.append(sid)
+            stdout.append(proc.stdout)
+            stderr.append(proc.stderr)
+            steps[sid] = parse_output_file(output_file.read_text(encoding="utf-8"))
+            if proc.returncode != 0:
+                status = proc.returncode
+                break  # later steps have no `if: always()`: the runner skips them
+        outputs = {name: self.evaluate(str(spec["value"]), inputs, github, steps)
+                   for name, spec in action["outputs"].items()}
+        return Run(status, "".join(stdout), "".join(stderr),
+                   self.summary.read_text(encoding="utf-8"),
+                   self.github_env.read_text(encoding="utf-8"), steps, outputs, ran)
+
+
+# --------------------------------------------------------------------------------------
+# Fixtures: throwaway repositories
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        [GIT or "git", "-c", "user.name=t", "-c", "user.email=t@example.invalid",
+         "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
+        cwd=cwd, check=True, capture_output=True, text=True,
+    ).stdout.strip()
+
+
+def make_repo(path: Path, files: Mapping[str, str]) -> Path:
+    path.mkdir(parents=True)
+    git(path, "init", "-q")
+    for name, text in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_text(text, encoding="utf-8")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "initial")
+    return path
+
+
+def python_with_key(key: str) -> str:
+    return f'AWS_ACCESS_KEY_ID = "{key}"\n'
+
+
+@pytest.fixture(scope="module")
+def shim(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    try:
+        import wabaguard
+    except ImportError:
+        return None
+    assert Path(wabaguard.__file__).resolve().is_relative_to(ROOT / "src"), (
+        "the wabaguard under test must be this checkout's")
+    path = tmp_path_factory.mktemp("bin") / "wabaguard"
+    path.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m wabaguard "$@"\n', encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+@pytest.fixture
+def secret() -> str:
+    return fakes.aws_access_key_id()
+
+
+def sarif_schema() -> dict[str, Any] | None:
+    candidates = [ROOT / "tests" / "data" / "sarif-schema-2.1.0.json",
+                  Path("/work/shared/schemas/sarif-schema-2.1.0.json")]
+    if os.environ.get("WABAGUARD_SARIF_SCHEMA"):
+        candidates.insert(0, Path(os.environ["WABAGUARD_SARIF_SCHEMA"]))
+    for path in candidates:
+        if path.is_file():
+            loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return loaded
+    return None
+
+
+def assert_valid_sarif(path: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    assert document["version"] == "2.1.0"
+    schema = sarif_schema()
+    if schema is not None:
+        import jsonschema
+
+        validator = jsonschema.validators.validator_for(schema)(schema)
+        errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
+        assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+    return document
+
+
+def annotations(stdout: str) -> list[str]:
+    return [line for line in stdout.splitlines() if re.match(r"::(error|warning|notice) ", line)]
+
+
+# --------------------------------------------------------------------------------------
+# Running the action
+
+
+def test_repository_with_a_finding(tmp_path: Path, shim: Path | None, secret: str) -> None:
+    repo = make_repo(tmp_path / "repo", {"app/settings.py": python_with_key(secret),
+                                          "README.md": "hello\n"})
+    result = ActionRunner(tmp_path, repo, shim).run({"sarif-file": "wabaguard.sarif"})
+
+    assert result.status == 1, result.stderr
+    if shim is not None:
+        assert result.ran == ["venv", "changed", "scan"]
+    found = annotations(result.stdout)
+    assert len(found) == 1, result.stdout
+    assert found[0].startswith("::error file=app/settings.py,line=1,")
+    assert "aws-access-key" in found[0]
+
+    assert result.steps["scan"]["findings"] == "1"
+    assert result.outputs == {"findings": "1", "sarif-file": "wabaguard.sarif"}
+
+    assert result.summary.startswith("## wabaguard")
+    assert "**1 finding**" in result.summary
+    assert "### [aws-access-key](" in result.summary
+    assert "docs/rules/aws-access-key.md" in result.summary
+    assert "`app/settings.py:1:" in result.summary
+
+    sarif = assert_valid_sarif(repo / "wabaguard.sarif")
+    results = sarif["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == ["aws-access-key"]
+    location = results[0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "app/settings.py"
+    assert location["region"]["startLine"] == 1
+
+    sarif_text = (repo / "wabaguard.sarif").read_text(encoding="utf-8")
+    for text in (result.everything(), sarif_text):
+        assert secret not in text
+        assert secret[4:] not in text  # nor its random part alone
+    assert result.env_file == ""  # the action exports nothing into the caller's job
+
+
+def test_repository_without_findings(tmp_path: Path, shim: Path | None) -> None:
+    repo = make_repo(tmp_path / "repo", {"app/settings.py": 'REGION = "eu-west-1"\n'})
+    result = ActionRunner(tmp_path, repo, shim).run({"sarif-file": "out/wabaguard.sarif"})
+
+    assert result.status == 0, result.stdout + result.stderr
+    assert annotations(result.stdout) == []
+    assert result.outputs == {"findings": "0", "sarif-file": "out/wabaguard.sarif"}
+    assert "No findings" in result.summary
+    sarif = assert_valid_sarif(repo / "out" / "wabaguard.sarif")
+    assert sarif["runs"][0]["results"] == []
+
+
+def test_fail_on_critical_lets_a_high_finding_pass(tmp_path: Path, shim: Path | None,
+                                                    secret: str) -> None:
+    repo = make_repo(tmp_path / "repo", {"settings.py": python_with_key(secret)})
+    result = ActionRunner(tmp_path, repo, shim).run({"fail-on": "critical"})
+
+    assert result.status == 0, result.stdout + result.stderr
+    assert result.outputs == {"findings": "1", "sarif-file": ""}  # still reported
+    assert len(annotations(result.stdout)) == 1
+    assert not (repo / "wabaguard.sarif").exists()
+    assert secret not in result.everything()
+
+
+def test_annotations_and_summary_can_be_turned_off(tmp_path: Path, shim: Path | None,
+                                                  secret: str) -> None:
+    repo = make_repo(tmp_path / "repo", {"settings.py": python_with_key(secret)})
+    result = ActionRunner(tmp_path, repo, shim).run({"annotations": "false", "summary": "False"})
+
+    assert result.status == 1
+    assert annotations(result.stdout) == []
+    assert "settings.py" in result.stdout  # the plain text report instead
+    assert result.summary == ""
+    assert result.outputs["findings"] == "1"
+    assert secret not in result.everything()
+
+
+@pytest.mark.parametrize("name", ["annotations", "summary", "only-changed"])
+def test_a_malformed_boolean_input_is_a_usage_error(tmp_path: Path, shim: Path | None,
+                                                    name: str) -> None:
+    repo = make_repo(tmp_path / "repo", {"a.txt": "a\n"})
+    result = ActionRunner(tmp_path, repo, shim).run({name: "yes please"})
+    assert result.status == 2
+    assert f"::error title=wabaguard::{name} must be true or false" in (
+        result.stdout + result.stderr)
+
+
+def test_path_input_is_never_read_as_an_option(tmp_path: Path, shim: Path | None,
+                                               secret: str) -> None:
+    repo = make_repo(tmp_path / "repo", {"--help": python_with_key(secret)})
+    result = ActionRunner(tmp_path, repo, shim).run({"path": "--help"})
+    assert "Usage:" not in result.stdout
+    assert result.outputs["findings"] == "1"
+
+
+# --------------------------------------------------------------------------------------
+# only-changed, against a real base branch
+
+
+@pytest.fixture
+def pull_request(tmp_path: Path, secret: str) -> dict[str, Any]:
+    """An origin with `main` and a PR merge ref; a shallow checkout of the merge commit.
+
+    `main` already holds an old secret; the PR adds a new one, edits a clean file and
+    deletes another. The workspace is set up as actions/checkout does for pull_request
+    events: `git init`, `fetch --depth=1` of the merge commit, `checkout`.
+    """
+    old_secret = fakes.aws_access_key_id(seed=11)
+    src = make_repo(tmp_path / "src", {
+        "legacy/old.py": python_with_key(old_secret),
+        "docs/guide.md": "guide\n",
+        "gone.txt": "soon deleted\n",
+    })
+    for i in range(40):  # enough history that a depth-1 checkout lacks the merge base
+        (src / "docs" / "guide.md").write_text(f"guide {i}\n", encoding="utf-8")
+        git(src, "commit", "-q", "-am", f"main {i}")
+    git(src, "checkout", "-q", "-b", "feature")
+    (src / "new").mkdir()
+    (src / "new" / "client.py").write_text(python_with_key(secret), encoding="utf-8")
+    (src / "docs" / "guide.md").write_text("guide, edited\n", encoding="utf-8")
+    git(src, "rm", "-q", "gone.txt")
+    git(src, "add", "-A")
+    git(src, "commit", "-q", "-m", "feature")
+    git(src, "checkout", "-q", "main")
+    (src / "main-only.txt").write_text("main moved on\n", encoding="utf-8")
+    git(src, "add", "-A")
+    git(src, "commit", "-q", "-m", "main moves on")
+    git(src, "merge", "-q", "--no-ff", "feature", "-m", "merge")
+    merge = git(src, "rev-parse", "HEAD")
+    git(src, "update-ref", "refs/pull/1/merge", merge)
+    git(src, "reset", "-q", "--hard", "HEAD~1")
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", "--mirror", str(src), str(origin))
+
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    git(workspace, "init", "-q")
+    git(workspace, "remote", "add", "origin", origin.as_uri())
+    git(workspace, "fetch", "-q", "--no-tags", "--depth=1", "origin",
+        "+refs/pull/1/merge:refs/remotes/pull/1/merge")
+    git(workspace, "checkout", "-q", "--force", "refs/remotes/pull/1/merge")
+    assert git(workspace, "rev-parse", "--is-shallow-repository") == "true"
+    return {"workspace": workspace, "old_secret": old_secret}
+
+
+def test_only_changed_scans_the_pull_requests_files(tmp_path: Path, shim: Path | None,
+                                                    secret: str,
+                                                    pull_request: dict[str, Any]) -> None:
+    result = ActionRunner(tmp_path, pull_request["workspace"], shim).run(
+        {"only-changed": "true", "sarif-file": "wabaguard.sarif"}, base_ref="main")
+
+    assert result.status == 1, result.stdout + result.stderr
+    assert "::warning" not in result.stdout
+    listed = Path(result.steps["changed"]["files-from"]).read_text(encoding="utf-8").split()
+    assert sorted(listed) == ["docs/guide.md", "new/client.py"]
+    found = annotations(result.stdout)
+    assert len(found) == 1 and found[0].startswith("::error file=new/client.py,")
+    assert result.outputs["findings"] == "1"
+    sarif = assert_valid_sarif(pull_request["workspace"] / "wabaguard.sarif")
+    assert len(sarif["runs"][0]["results"]) == 1
+    everything = result.everything()
+    assert secret not in everything and pull_request["old_secret"] not in everything
+
+
+def test_only_changed_with_path_limits_the_diff(tmp_path: Path, shim: Path | None,
+                                                pull_request: dict[str, Any]) -> None:
+    result = ActionRunner(tmp_path, pull_request["workspace"], shim).run(
+        {"only-changed": "true", "path": "docs"}, base_ref="main")
+    assert result.status == 0, result.stdout + result.stderr
+    listed = Path(result.steps["changed"]["files-from"]).read_text(encoding="utf-8").split()
+    assert listed == ["docs/guide.md"]
+    assert result.outputs["findings"] == "0"
+
+
+def test_without_only_changed_the_whole_checkout_is_scanned(
+        tmp_path: Path, shim: Path | None, pull_request: dict[str, Any]) -> None:
+    result = ActionRunner(tmp_path, pull_request["workspace"], shim).run(base_ref="main")
+    assert result.status == 1
+    assert result.outputs["findings"] == "2"
+    assert "files-from" not in result.steps["changed"]
+
+
+def test_only_changed_outside_a_pull_request_scans_everything(
+        tmp_path: Path, shim: Path | None, pull_request: dict[str, Any]) -> None:
+    result = ActionRunner(tmp_path, pull_request["workspace"], shim).run(
+        {"only-changed": "true"}, base_ref="")
+    assert "::warning title=wabaguard::only-changed: not a pull request" in result.stdout
+    assert result.outputs["findings"] == "2"
+
+
+# --------------------------------------------------------------------------------------
+# The action and the workflows practise what wabaguard preaches
+
+
+def test_no_expressions_inside_run_scripts() -> None:
+    scripts = [("action.yml", s["run"]) for s in action_steps() if "run" in s]
+    for path, workflow in load_workflows().items():
+        for job in workflow["jobs"].values():
+            scripts += [(path.name, s["run"]) for s in job.get("steps", []) if "run" in s]
+    assert len(scripts) >= 5
+    for where, script in scripts:
+        assert "${{" not in script, f"{where}: pass values through env:, not ${{{{ }}}}"
+        assert not re.search(r"(^|\s)set\s+-[a-z]*x|bash\s+-x", script), where
+
+
+def test_action_steps_are_bash_or_pinned_actions() -> None:
+    for step in action_steps():
+        assert step.get("name"), step
+        if "run" in step:
+            assert step["shell"] == "bash"
+        else:
+            assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+
+
+def test_third_party_actions_are_pinned_by_commit_with_a_version_comment() -> None:
+    files = [ACTION, *sorted(WORKFLOWS.glob("*.y*ml"))]
+    remote = 0
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if re.match(r"^\s*(-\s+)?uses:", line) and "$/" not in line and "./" not in line:
+                assert PINNED_USES.match(line), f"{path.name}: {line.strip()}"
+                remote += 1
+    assert remote >= 4
+
+
+def test_workflow_permissions_are_minimal() -> None:
+    for path, workflow in load_workflows().items():
+        assert workflow.get("permissions") == {}, f"{path.name}: top-level permissions: {{}}"
+        for name, job in workflow["jobs"].items():
+            perms = job.get("permissions")
+            assert perms is not None, f"{path.name}:{name} declares its permissions"
+            uploads = any("upload-sarif" in s.get("uses", "") for s in job.get("steps", []))
+            expected = {"contents": "read"}
+            if uploads:
+                expected["security-events"] = "write"
+            assert perms == expected, f"{path.name}:{name}"
+            for step in job.get("steps", []):
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step["with"]["persist-credentials"] is False
+
+
+def test_ci_dogfoods_the_action_and_uploads_its_sarif() -> None:
+    jobs = load_workflows()[WORKFLOWS / "ci.yml"]["jobs"]
+    ours = [(name, step) for name, job in jobs.items() for step in job["steps"]
+            if step.get("uses") in ("$/", "./")]
+    assert ours
+    sarif_jobs = [name for name, step in ours if step.get("with", {}).get("sarif-file")]
+    assert sarif_jobs
+    for name in sarif_jobs:
+        assert any("upload-sarif" in s.get("uses", "") for s in jobs[name]["steps"])
+    assert any("bash .ci/run" in s.get("run", "") for j in jobs.values() for s in j["steps"])
+
+
+def test_docs_cover_every_input_and_output() -> None:
+    action = load_action()
+    text = DOCS.read_text(encoding="utf-8")
+    for name in [*action["inputs"], *action["outputs"]]:
+        assert re.search(rf"^\|\s*`{re.escape(name)}`\s*\|", text, re.M), f"{name} undocumented"
+    assert "security-events: write" in text
+
+
+def test_zizmor_reports_nothing() -> None:
+    zizmor = shutil.which("zizmor")
+    if zizmor is None:
+        pytest.skip("zizmor is not installed")
+    proc = subprocess.run([zizmor, "--offline", "--format", "json", str(ACTION), str(WORKFLOWS)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout) == []
+
+
+def test_wabaguard_reports_nothing_on_the_action_and_workflows(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "wabaguard", "scan", "--no-progress", "--format", "json",
+         "--output", str(report), "--", "action.yml", ".github/workflows"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )
+    document = json.loads(report.read_text(encoding="utf-8"))
+    assert document["findings"] == [], document["findings"]
+    assert document["errors"] == []
+    assert document["stats"]["files_scanned"] >= 2
+    assert proc.returncode == 0, proc.stderr
