@@ -30,8 +30,9 @@ def load_baseline(path: str) -> Baseline:
         with open(path, encoding="utf-8") as fh:
             doc = json.load(fh)
     except FileNotFoundError:
-        raise ConfigError(f"{path}: baseline not found (create it with `wabaguard baseline "
-                          f"{path}`)") from None
+        raise ConfigError(
+            f"{path}: baseline not found (create it with `wabaguard baseline {path}`)"
+        ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{path}: not a readable baseline ({type(exc).__name__})") from None
     results = doc.get("results") if isinstance(doc, dict) else None
@@ -75,8 +76,12 @@ def _our_plugins() -> list[tuple[str, str, str]]:
     found = []
     for name in dir(module):
         obj = getattr(module, name)
-        if (isinstance(obj, type) and issubclass(obj, BasePlugin) and not name.startswith("_")
-                and obj.__module__ == module.__name__):
+        if (
+            isinstance(obj, type)
+            and issubclass(obj, BasePlugin)
+            and not name.startswith("_")
+            and obj.__module__ == module.__name__
+        ):
             found.append((name, str(obj.secret_type), os.path.abspath(module.__file__ or "")))
     return found
 

@@ -55,8 +55,9 @@ def _parse_reports(reports: Sequence[str]) -> list[tuple[str, str]]:
     for item in reports:
         fmt, sep, dest = item.partition("=")
         if not sep or fmt not in FORMATS or not dest:
-            raise _fail(f"--report {item!r}: expected FORMAT=FILE with FORMAT one of "
-                        f"{', '.join(FORMATS)}")
+            raise _fail(
+                f"--report {item!r}: expected FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}"
+            )
         parsed.append((fmt, dest))
     return parsed
 
@@ -73,9 +74,9 @@ def _read_files_from(source: str) -> list[str]:
     return [line.strip() for line in data.splitlines() if line.strip()]
 
 
-def _write(dest: str | None, text: str) -> None:
+def _write(dest: str | None, text: str, color: bool = False) -> None:
     if dest is None or dest == "-":
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)
         return
     try:
         with open(dest, "a" if _is_step_summary(dest) else "w", encoding="utf-8") as fh:
@@ -111,8 +112,12 @@ class _Progress:
 
 
 def _progress_enabled(no_progress: bool) -> bool:
-    return (not no_progress and sys.stderr.isatty() and not os.environ.get("CI")
-            and not os.environ.get("GITHUB_ACTIONS"))
+    return (
+        not no_progress
+        and sys.stderr.isatty()
+        and not os.environ.get("CI")
+        and not os.environ.get("GITHUB_ACTIONS")
+    )
 
 
 def _use_color(dest: str | None) -> bool:
@@ -142,33 +147,95 @@ def _exit_with(rv: Any, **_: Any) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text",
-              show_default=True, help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write the report to FILE instead of stdout.")
-@click.option("--report", "reports", multiple=True, metavar="FORMAT=FILE",
-              help="Also write another format from the same scan (repeatable).")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
-              help="Lowest severity that fails the run (default: low, or the config's).")
-@click.option("--baseline", type=click.Path(dir_okay=False),
-              help="detect-secrets baseline: secrets listed there are not reported.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Config file (default: .wabaguard.toml or [tool.wabaguard] in pyproject.toml).")
-@click.option("--exclude", "excludes", multiple=True, metavar="GLOB",
-              help="Skip paths matching this gitignore-style pattern (repeatable).")
-@click.option("--entropy", is_flag=True, default=None,
-              help="Also run detect-secrets' generic detectors (high entropy, keywords).")
-@click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
-              help="Skip files larger than this (default 2 MiB).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: 1 for a few files, 2 for large scans).")
-@click.option("--files-from", type=str, default=None, metavar="FILE",
-              help="Read paths to scan from FILE, one per line ('-' for stdin).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the report to FILE instead of stdout.",
+)
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT=FILE",
+    help="Also write another format from the same scan (repeatable).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=None,
+    help="Lowest severity that fails the run (default: low, or the config's).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="detect-secrets baseline: secrets listed there are not reported.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Config file (default: .wabaguard.toml or [tool.wabaguard] in pyproject.toml).",
+)
+@click.option(
+    "--exclude",
+    "excludes",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip paths matching this gitignore-style pattern (repeatable).",
+)
+@click.option(
+    "--entropy",
+    is_flag=True,
+    default=None,
+    help="Also run detect-secrets' generic detectors (high entropy, keywords).",
+)
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="BYTES",
+    help="Skip files larger than this (default 2 MiB).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: 1 for a few files, 2 for large scans).",
+)
+@click.option(
+    "--files-from",
+    type=str,
+    default=None,
+    metavar="FILE",
+    help="Read paths to scan from FILE, one per line ('-' for stdin).",
+)
 @click.option("--no-progress", is_flag=True, help="Never show a progress line.")
-def scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[str, ...],
-         fail_on: str | None, baseline: str | None, config_path: str | None,
-         excludes: tuple[str, ...], entropy: bool | None, max_file_size: int | None,
-         jobs: int | None, files_from: str | None, no_progress: bool) -> int:
+def scan(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    reports: tuple[str, ...],
+    fail_on: str | None,
+    baseline: str | None,
+    config_path: str | None,
+    excludes: tuple[str, ...],
+    entropy: bool | None,
+    max_file_size: int | None,
+    jobs: int | None,
+    files_from: str | None,
+    no_progress: bool,
+) -> int:
     """Scan files and directories (default: the current directory)."""
     from wabaguard.findings import Severity
 
@@ -176,7 +243,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[st
     config = _load_config(config_path, cwd)
     config = config.with_overrides(
         fail_on=Severity.parse(fail_on) if fail_on else None,
-        entropy=entropy, max_file_size=max_file_size,
+        entropy=entropy,
+        max_file_size=max_file_size,
     )
     extra_reports = _parse_reports(reports)
     targets = list(paths)
@@ -202,8 +270,9 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[st
 
     progress = _Progress(_progress_enabled(no_progress))
     try:
-        result = run_scan(targets, config, cwd=cwd, extra_excludes=extra_excludes, jobs=jobs,
-                          progress=progress)
+        result = run_scan(
+            targets, config, cwd=cwd, extra_excludes=extra_excludes, jobs=jobs, progress=progress
+        )
     finally:
         progress.close()
     if base is not None:
@@ -217,13 +286,19 @@ def _empty_result() -> ScanResult:
     return ScanResult([], [], [], 0, 0, 0.0)
 
 
-def _finish(result: ScanResult, config: Config, fmt: str, output: str | None,
-            extra_reports: list[tuple[str, str]]) -> int:
+def _finish(
+    result: ScanResult,
+    config: Config,
+    fmt: str,
+    output: str | None,
+    extra_reports: list[tuple[str, str]],
+) -> int:
     from wabaguard.registry import all_rules
     from wabaguard.reporters import render
 
     rules = all_rules()
-    _write(output, render(fmt, result, rules, _use_color(output) if fmt == "text" else False))
+    color = _use_color(output) if fmt == "text" else False
+    _write(output, render(fmt, result, rules, color), color)
     for extra_fmt, dest in extra_reports:
         _write(dest, render(extra_fmt, result, rules, False))
     threshold = config.fail_on.rank
@@ -236,10 +311,19 @@ def _finish(result: ScanResult, config: Config, fmt: str, output: str | None,
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--config", "config_path", type=click.Path(dir_okay=False))
 @click.option("--exclude", "excludes", multiple=True, metavar="GLOB")
-@click.option("--entropy", is_flag=True, default=None,
-              help="Also record detect-secrets' generic detectors' findings.")
-def baseline_cmd(baseline_file: str, paths: tuple[str, ...], config_path: str | None,
-                 excludes: tuple[str, ...], entropy: bool | None) -> int:
+@click.option(
+    "--entropy",
+    is_flag=True,
+    default=None,
+    help="Also record detect-secrets' generic detectors' findings.",
+)
+def baseline_cmd(
+    baseline_file: str,
+    paths: tuple[str, ...],
+    config_path: str | None,
+    excludes: tuple[str, ...],
+    entropy: bool | None,
+) -> int:
     """Create or update a detect-secrets-compatible baseline of the secrets found now.
 
     `detect-secrets audit BASELINE_FILE` opens it to label each entry.
@@ -271,11 +355,23 @@ def rules(fmt: str) -> int:
     if fmt == "json":
         import json
 
-        click.echo(json.dumps([
-            {"id": r.id, "severity": r.severity.value, "confidence": r.confidence.value,
-             "kind": r.kind.value, "title": r.title, "fix": r.fix, "help_uri": r.help_uri}
-            for r in all_rules()
-        ], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "severity": r.severity.value,
+                        "confidence": r.confidence.value,
+                        "kind": r.kind.value,
+                        "title": r.title,
+                        "fix": r.fix,
+                        "help_uri": r.help_uri,
+                    }
+                    for r in all_rules()
+                ],
+                indent=2,
+            )
+        )
         return EXIT_CLEAN
     width = max(len(r.id) for r in all_rules())
     for r in all_rules():
@@ -295,8 +391,10 @@ def explain(rule_id: str) -> int:
         raise _fail(f"unknown rule {rule_id!r} (see `wabaguard rules`)")
     text = read_rule_doc(rule.id)
     if text is None:
-        text = f"# {rule.id}: {rule.title}\n\nSeverity: {rule.severity.value}\n\n{rule.fix}.\n\n" \
-               f"{rule.help_uri}\n"
+        text = (
+            f"# {rule.id}: {rule.title}\n\nSeverity: {rule.severity.value}\n\n{rule.fix}.\n\n"
+            f"{rule.help_uri}\n"
+        )
     click.echo(text, nl=not text.endswith("\n"))
     return EXIT_CLEAN
 
@@ -315,8 +413,11 @@ def plugin_path() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code instead of exiting (tests call it directly)."""
     try:
-        rv: Any = cli.main(args=list(argv) if argv is not None else None,
-                           prog_name="wabaguard", standalone_mode=False)
+        rv: Any = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="wabaguard",
+            standalone_mode=False,
+        )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
@@ -332,8 +433,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # never a traceback with file contents in it
         if os.environ.get("WABAGUARD_DEBUG"):
             raise  # for developers: a traceback may quote scanned content
-        click.echo(f"wabaguard: internal error ({type(exc).__name__}); please report it "
-                   "(WABAGUARD_DEBUG=1 shows the traceback)", err=True)
+        click.echo(
+            f"wabaguard: internal error ({type(exc).__name__}); please report it "
+            "(WABAGUARD_DEBUG=1 shows the traceback)",
+            err=True,
+        )
         return EXIT_USAGE
     return int(rv) if isinstance(rv, int) else EXIT_CLEAN
 

@@ -35,7 +35,9 @@ def _git_files(root: str) -> list[str] | None:
     try:
         proc = subprocess.run(
             ["git", "-C", root, "ls-files", "-z", "-co", "--exclude-standard", "--", "."],
-            capture_output=True, check=False, timeout=120,
+            capture_output=True,
+            check=False,
+            timeout=120,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -63,7 +65,7 @@ def _walk(root: str) -> Iterator[str]:
         def ignored(rel: str, is_dir: bool) -> bool:
             for base, spec in specs:
                 if rel.startswith(base):
-                    sub = rel[len(base):] + ("/" if is_dir else "")
+                    sub = rel[len(base) :] + ("/" if is_dir else "")
                     if spec.match_file(sub):
                         return True
             return False
@@ -81,8 +83,11 @@ def _walk(root: str) -> Iterator[str]:
                 yield os.path.join(dirpath, f)
 
 
-def discover(paths: Iterable[str], excludes: Iterable[str], cwd: str,
-             ) -> tuple[list[Candidate], list[Skipped]]:
+def discover(
+    paths: Iterable[str],
+    excludes: Iterable[str],
+    cwd: str,
+) -> tuple[list[Candidate], list[Skipped]]:
     """Expand PATH arguments into files to scan, plus what was skipped and why."""
     exclude_spec = pathspec.GitIgnoreSpec.from_lines(list(excludes))
     seen: set[str] = set()
@@ -94,8 +99,7 @@ def discover(paths: Iterable[str], excludes: Iterable[str], cwd: str,
             root_real = os.path.realpath(path)
             listed = _git_files(path)
             files = (
-                (os.path.join(path, name) for name in listed) if listed is not None
-                else _walk(path)
+                (os.path.join(path, name) for name in listed) if listed is not None else _walk(path)
             )
             for file in files:
                 _consider(file, root_real, cwd, exclude_spec, seen, found, skipped)
@@ -107,8 +111,15 @@ def discover(paths: Iterable[str], excludes: Iterable[str], cwd: str,
     return found, skipped
 
 
-def _consider(file: str, root_real: str | None, cwd: str, exclude_spec: pathspec.GitIgnoreSpec,
-              seen: set[str], found: list[Candidate], skipped: list[Skipped]) -> None:
+def _consider(
+    file: str,
+    root_real: str | None,
+    cwd: str,
+    exclude_spec: pathspec.GitIgnoreSpec,
+    seen: set[str],
+    found: list[Candidate],
+    skipped: list[Skipped],
+) -> None:
     rel = display_path(file, cwd)
     if exclude_spec.match_file(rel):
         return

@@ -6,6 +6,7 @@ configured once per process through detect-secrets' settings object, with verifi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,19 @@ from wabaguard.builtin import BuiltinPlugin
 from wabaguard.detectors.base import Match
 
 _RADIUS = 5
+_IGNORE_MARK = re.compile(r"wabaguard:\s*ignore(?:\[[A-Za-z0-9_,\s-]*\])?")
+# Characters that continue a token: a plugin that captures part of one (GitHub's captures just
+# ``ghp``) still gets the whole token redacted and pointed at.
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_TOKEN_CHARS = _WORD_CHARS | frozenset("+/=.")  # base64 body and padding only continue rightward
+
+
+def _token_span(line: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and line[start - 1] in _WORD_CHARS:
+        start -= 1
+    while end < len(line) and line[end] in _TOKEN_CHARS:
+        end += 1
+    return start, end
 
 
 def _snippet(window: list[str], index: int) -> CodeSnippet:
@@ -30,6 +44,9 @@ class DetectSecretsPipeline:
         settings = get_settings()
         settings.clear()  # default filters; no verification filter, so verify() never runs
         settings.configure_plugins([{"name": b.class_name} for b in builtins])
+        # The scanner has already opened the file; this filter re-checks the path against the
+        # working directory and would drop every finding of a scan run from elsewhere.
+        settings.disable_filters("detect_secrets.filters.common.is_invalid_file")
         by_class = {b.class_name: b for b in builtins}
         self._plugins: dict[str, tuple[Any, BuiltinPlugin]] = {}
         for plugin in get_plugins():
@@ -37,34 +54,56 @@ class DetectSecretsPipeline:
             if name in by_class:
                 self._plugins[name] = (plugin, by_class[name])
 
-    def scan(self, path: str, window: list[str], index: int, line: str,
-             wanted: Sequence[BuiltinPlugin]) -> list[Match]:
+    def scan(
+        self, path: str, window: list[str], index: int, line: str, wanted: Sequence[BuiltinPlugin]
+    ) -> list[Match]:
+        # Our own suppression comment must not look like code to detect-secrets' heuristics
+        # (``wabaguard: ignore[x]`` reads as an indirect reference and drops the line); blank
+        # it out, keeping every column where it was.
+        line = _IGNORE_MARK.sub(lambda m: " " * len(m.group()), line)
         context = _snippet(window, index)
         if ds_scan._is_filtered_out(
-            required_filter_parameters=["line"], filename=path, line=line, context=context,
+            required_filter_parameters=["line"],
+            filename=path,
+            line=line,
+            context=context,
         ):
             return []
         found: list[Match] = []
         for builtin in wanted:
             plugin, _ = self._plugins[builtin.class_name]
             for secret in ds_scan._scan_line(
-                plugin=plugin, filename=path, line=line, line_number=0, context=context,
+                plugin=plugin,
+                filename=path,
+                line=line,
+                line_number=0,
+                context=context,
             ):
                 value = secret.secret_value
                 if value is None or ds_scan._is_filtered_out(
-                    required_filter_parameters=["context"], filename=path, secret=value,
-                    plugin=plugin, line=line, context=context,
+                    required_filter_parameters=["context"],
+                    filename=path,
+                    secret=value,
+                    plugin=plugin,
+                    line=line,
+                    context=context,
                 ):
                     continue
                 start = line.find(value)
                 if start < 0:  # a plugin that normalised the value; point at the line
                     start, end = 0, len(line)
                 else:
-                    end = start + len(value)
-                found.append(Match(builtin.rule, value, start, end))
+                    start, end = _token_span(line, start, start + len(value))
+                found.append(
+                    Match(builtin.rule, line[start:end], start, end, baseline_secret=value)
+                )
         return found
 
     def is_allowlisted(self, path: str, window: list[str], index: int) -> bool:
-        return bool(is_line_allowlisted(
-            filename=path, line=window[index], context=_snippet(window, index),
-        ))
+        return bool(
+            is_line_allowlisted(
+                filename=path,
+                line=window[index],
+                context=_snippet(window, index),
+            )
+        )

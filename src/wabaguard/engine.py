@@ -63,7 +63,7 @@ def _scoped(pattern: re.Pattern[str] | str) -> str:
         return f"(?:{pattern})"
     source = pattern.pattern
     while (lead := _GLOBAL_FLAGS.match(source)) is not None:
-        source = source[lead.end():]  # global inline flags are carried by pattern.flags
+        source = source[lead.end() :]  # global inline flags are carried by pattern.flags
     flags = "".join(letter for flag, letter in _FLAG_LETTERS if pattern.flags & flag)
     if pattern.flags & re.VERBOSE:
         source += "\n"  # a trailing comment must not swallow the closing parenthesis
@@ -73,8 +73,12 @@ def _scoped(pattern: re.Pattern[str] | str) -> str:
 class Engine:
     """Scans text for credentials with our detectors and detect-secrets' plugins."""
 
-    def __init__(self, config: Config, detectors: Sequence[Detector],
-                 builtins: Sequence[BuiltinPlugin] = BUILTIN_PLUGINS) -> None:
+    def __init__(
+        self,
+        config: Config,
+        detectors: Sequence[Detector],
+        builtins: Sequence[BuiltinPlugin] = BUILTIN_PLUGINS,
+    ) -> None:
         self.config = config
         enabled = self._enabled
         self.detectors = tuple(d for d in detectors if any(enabled(r) for r in d.rules))
@@ -87,9 +91,7 @@ class Engine:
         self.every_line = any(b.prefilter is None for b in self.builtins)
         parts = [_scoped(d.prefilter) for d in self.detectors]
         parts += [_scoped(b.prefilter) for b in self.builtins if b.prefilter is not None]
-        self.prefilter: re.Pattern[str] | None = (
-            re.compile("|".join(parts)) if parts else None
-        )
+        self.prefilter: re.Pattern[str] | None = re.compile("|".join(parts)) if parts else None
         self._ds: Any = None  # the detect-secrets pipeline, imported on first candidate line
 
     def _enabled(self, rule: Rule) -> bool:
@@ -144,16 +146,23 @@ class Engine:
                 return
             pos = starts[index + 1]
 
-    def _scan_candidate(self, path: str, window: list[str], index: int, lineno: int,
-                        state: FileState, occurrences: dict[tuple[str, str], int],
-                        ) -> Iterator[Finding]:
+    def _scan_candidate(
+        self,
+        path: str,
+        window: list[str],
+        index: int,
+        lineno: int,
+        state: FileState,
+        occurrences: dict[tuple[str, str], int],
+    ) -> Iterator[Finding]:
         line = window[index]
         context = LineContext(window, index, path)
         matches: list[Match] = []
         for detector in self.detectors:
             if detector.prefilter.search(line):
-                matches.extend(m for m in detector.scan_line(line, context)
-                               if self._enabled(m.rule))
+                matches.extend(
+                    m for m in detector.scan_line(line, context) if self._enabled(m.rule)
+                )
         matches.extend(self._builtin_matches(path, window, index, line))
         if not matches:
             return
@@ -171,10 +180,16 @@ class Engine:
                 continue
             yield self._finding(path, lineno, match, snippet, occurrences)
 
-    def _finding(self, path: str, lineno: int, match: Match, snippet: str,
-                 occurrences: dict[tuple[str, str], int]) -> Finding:
+    def _finding(
+        self,
+        path: str,
+        lineno: int,
+        match: Match,
+        snippet: str,
+        occurrences: dict[tuple[str, str], int],
+    ) -> Finding:
         rule = match.rule
-        digest = redact.secret_hash(match.secret)
+        digest = redact.secret_hash(match.baseline_secret or match.secret)
         key = (rule.id, digest)
         nth = occurrences.get(key, 0)
         occurrences[key] = nth + 1
@@ -182,20 +197,30 @@ class Engine:
         if match.detail:
             what = f"{what} {match.detail}"
         return Finding(
-            rule=rule.id, title=rule.title, severity=self.severity_of(rule),
-            confidence=rule.confidence, path=path, line=lineno, column=match.start + 1,
-            end_line=lineno, end_column=match.end + 1, message=f"{what}. {rule.fix}",
-            snippet=snippet, fingerprint=fingerprint(rule.id, path, f"{digest}#{nth}"),
-            help_uri=rule.help_uri, secret_hash=digest, secret_type=rule.secret_type,
+            rule=rule.id,
+            title=rule.title,
+            severity=self.severity_of(rule),
+            confidence=rule.confidence,
+            path=path,
+            line=lineno,
+            column=match.start + 1,
+            end_line=lineno,
+            end_column=match.end + 1,
+            message=f"{what}. {rule.fix}",
+            snippet=snippet,
+            fingerprint=fingerprint(rule.id, path, f"{digest}#{nth}"),
+            help_uri=rule.help_uri,
+            secret_hash=digest,
+            secret_type=rule.secret_type,
             kind=rule.kind,
         )
 
     # -- detect-secrets ---------------------------------------------------------------------
 
-    def _builtin_matches(self, path: str, window: list[str], index: int,
-                         line: str) -> list[Match]:
+    def _builtin_matches(self, path: str, window: list[str], index: int, line: str) -> list[Match]:
         wanted = [
-            b for b, rx in zip(self.builtins, self._builtin_filters, strict=True)
+            b
+            for b, rx in zip(self.builtins, self._builtin_filters, strict=True)
             if rx is None or rx.search(line)
         ]
         if not wanted:

@@ -52,7 +52,7 @@ class _Unreadable(Exception):
 def _decode_lines(data: bytes, path: str, result: FileResult) -> list[str] | None:
     """Bytes to lines; None when the file is binary (and recorded as skipped)."""
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
         text = data.decode("utf-8", "replace")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16", "replace")
@@ -64,10 +64,12 @@ def _decode_lines(data: bytes, path: str, result: FileResult) -> list[str] | Non
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             # Scan it anyway (credentials are ASCII); say so, so nothing is silently lost.
-            result.errors.append(ScanError(
-                path, f"invalid UTF-8 at byte {exc.start}; scanned with undecodable bytes "
-                "replaced",
-            ))
+            result.errors.append(
+                ScanError(
+                    path,
+                    f"invalid UTF-8 at byte {exc.start}; scanned with undecodable bytes replaced",
+                )
+            )
             text = data.decode("utf-8", "replace")
     lines = text.split("\n")
     if "\r" in text:
@@ -86,8 +88,9 @@ def _stream_lines(fh: object, path: str, result: FileResult) -> Iterator[str]:
             line = raw.decode("utf-8", "replace")
             if not bad:
                 bad = True
-                result.errors.append(ScanError(
-                    path, "invalid UTF-8; scanned with undecodable bytes replaced"))
+                result.errors.append(
+                    ScanError(path, "invalid UTF-8; scanned with undecodable bytes replaced")
+                )
         yield line.rstrip("\r\n")
 
 
@@ -103,8 +106,11 @@ def scan_file(engine: Engine, candidate: Candidate, config: Config) -> FileResul
             result.skipped.append(Skipped(path, "not a regular file"))
             return result
         if st.st_size > config.max_file_size:
-            result.skipped.append(Skipped(
-                path, f"larger than the {config.max_file_size}-byte limit (--max-file-size)"))
+            result.skipped.append(
+                Skipped(
+                    path, f"larger than the {config.max_file_size}-byte limit (--max-file-size)"
+                )
+            )
             return result
         is_workflow = workflows.is_workflow_path(path)
         with open(candidate.abspath, "rb") as fh:
@@ -121,7 +127,8 @@ def scan_file(engine: Engine, candidate: Candidate, config: Config) -> FileResul
                 fh.seek(0)
                 lines = []
                 result.findings.extend(
-                    engine.scan_lines(path, _stream_lines(fh, path, result), state))
+                    engine.scan_lines(path, _stream_lines(fh, path, result), state)
+                )
         result.scanned = 1
         result.bytes = st.st_size
         if is_workflow:
@@ -132,13 +139,15 @@ def scan_file(engine: Engine, candidate: Candidate, config: Config) -> FileResul
         result.errors.append(ScanError(path, "input nested too deeply to analyse"))
     except Exception as exc:  # an internal error must not lose the rest of the scan
         message = redact.redact_secrets(str(exc), state.secrets)[:200]
-        result.errors.append(ScanError(
-            path, f"internal error ({type(exc).__name__}: {message}); please report it"))
+        result.errors.append(
+            ScanError(path, f"internal error ({type(exc).__name__}: {message}); please report it")
+        )
     return result
 
 
-def _workflow_findings(engine: Engine, path: str, lines: list[str], state: FileState,
-                       result: FileResult) -> Iterator[Finding]:
+def _workflow_findings(
+    engine: Engine, path: str, lines: list[str], state: FileState, result: FileResult
+) -> Iterator[Finding]:
     from wabaguard import workflows
 
     text = "\n".join(lines) + "\n"
@@ -163,15 +172,21 @@ def _workflow_findings(engine: Engine, path: str, lines: list[str], state: FileS
         nth = occurrences.get((rule.id, route), 0)
         occurrences[(rule.id, route)] = nth + 1
         yield Finding(
-            rule=rule.id, title=rule.title, severity=engine.severity_of(rule),
-            confidence=rule.confidence, path=path, line=wf.line, column=wf.column,
-            end_line=wf.end_line, end_column=wf.end_column,
+            rule=rule.id,
+            title=rule.title,
+            severity=engine.severity_of(rule),
+            confidence=rule.confidence,
+            path=path,
+            line=wf.line,
+            column=wf.column,
+            end_line=wf.end_line,
+            end_column=wf.end_column,
             message=f"{detail or rule.title}. {rule.fix}",
             snippet=redact.redact_line(source, state.spans.get(wf.line, ())),
             fingerprint=fingerprint(rule.id, path, f"{route}#{nth}"),
-            help_uri=rule.help_uri, kind=Kind.WORKFLOW,
+            help_uri=rule.help_uri,
+            kind=Kind.WORKFLOW,
         )
-
 
 
 # -- orchestration ----------------------------------------------------------------------------
@@ -192,9 +207,15 @@ def _work(candidate: Candidate) -> FileResult:
     return scan_file(engine, candidate, config)
 
 
-def run_scan(paths: Sequence[str], config: Config, *, cwd: str | None = None,
-             extra_excludes: Sequence[str] = (), jobs: int | None = None,
-             progress: Callable[[int, int], None] | None = None) -> ScanResult:
+def run_scan(
+    paths: Sequence[str],
+    config: Config,
+    *,
+    cwd: str | None = None,
+    extra_excludes: Sequence[str] = (),
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScanResult:
     from wabaguard.detectors import all_detectors
 
     started = time.perf_counter()
@@ -230,8 +251,9 @@ def run_scan(paths: Sequence[str], config: Config, *, cwd: str | None = None,
             pool.close()
             pool.join()
     findings.sort(key=Finding.sort_key)
-    return ScanResult(findings, errors, skipped, scanned, total_bytes,
-                      time.perf_counter() - started)
+    return ScanResult(
+        findings, errors, skipped, scanned, total_bytes, time.perf_counter() - started
+    )
 
 
 def _choose_jobs(jobs: int | None, candidates: Sequence[Candidate]) -> int:

@@ -22,6 +22,11 @@ class Match:
     start: int  # 0-based offset of the secret in the line
     end: int  # exclusive
     detail: str = ""  # non-secret detail for the message, e.g. "for Meta app 123456789012345"
+    # The value detect-secrets hashes for baselines, when it differs from ``secret`` (some of
+    # its plugins capture only part of a token, e.g. ``ghp`` of a GitHub token; its
+    # ``is_potential_uuid`` filter drops any secret containing a UUID, so the Infobip rule
+    # records the key's UUID-free 32-hex head).
+    baseline_secret: str = ""
 
 
 class LineContext:

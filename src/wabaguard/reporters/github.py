@@ -21,16 +21,20 @@ def escape_property(value: str) -> str:
 def render_github(result: ScanResult) -> str:
     lines = []
     for f in result.findings:
-        props = ",".join([
-            f"file={escape_property(f.path)}",
-            f"line={f.line}",
-            f"endLine={f.end_line}",
-            f"col={f.column}",
-            f"endColumn={f.end_column}",
-            f"title={escape_property(f'wabaguard {f.rule} ({f.severity.value})')}",
-        ])
+        props = ",".join(
+            [
+                f"file={escape_property(f.path)}",
+                f"line={f.line}",
+                f"endLine={f.end_line}",
+                f"col={f.column}",
+                f"endColumn={f.end_column}",
+                f"title={escape_property(f'wabaguard {f.rule} ({f.severity.value})')}",
+            ]
+        )
         lines.append(f"::{_COMMAND[f.severity.value]} {props}::{escape_data(f.message)}")
     for e in result.errors:
-        lines.append(f"::warning file={escape_property(e.path)},"
-                     f"title=wabaguard could not scan::{escape_data(e.message)}")
+        lines.append(
+            f"::warning file={escape_property(e.path)},"
+            f"title=wabaguard could not scan::{escape_data(e.message)}"
+        )
     return "\n".join(lines) + ("\n" if lines else "")

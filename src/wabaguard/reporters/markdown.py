@@ -23,13 +23,13 @@ def render_markdown(result: ScanResult) -> str:
     else:
         out.append(f"**{n} finding{'s' if n != 1 else ''}** in {result.files_scanned} files.")
         out.append("")
-        ordered = sorted(result.findings, key=lambda f: (_ORDER[f.severity.value], f.rule,
-                                                         f.path, f.line))
+        ordered = sorted(
+            result.findings, key=lambda f: (_ORDER[f.severity.value], f.rule, f.path, f.line)
+        )
         for rule, group in groupby(ordered, key=lambda f: f.rule):
             items = list(group)
             first = items[0]
-            out.append(f"### [{rule}]({first.help_uri}) · {first.severity.value} · "
-                       f"{len(items)}")
+            out.append(f"### [{rule}]({first.help_uri}) · {first.severity.value} · {len(items)}")
             out.append("")
             out.append("| Location | Message |")
             out.append("| --- | --- |")
@@ -38,8 +38,9 @@ def render_markdown(result: ScanResult) -> str:
             out.append("")
     if result.errors:
         out.append("")
-        out.append(f"<details><summary>{len(result.errors)} file(s) could not be fully "
-                   "scanned</summary>")
+        out.append(
+            f"<details><summary>{len(result.errors)} file(s) could not be fully scanned</summary>"
+        )
         out.append("")
         for e in result.errors:
             out.append(f"- `{_cell(e.path)}`: {_cell(e.message)}")

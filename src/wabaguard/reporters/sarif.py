@@ -47,12 +47,14 @@ def _result_json(f: Finding, index: dict[str, int]) -> dict[str, Any]:
         "ruleId": f.rule,
         "level": _LEVEL[f.severity.value],
         "message": {"text": f.message},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
-                "region": region,
-            },
-        }],
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                    "region": region,
+                },
+            }
+        ],
         "partialFingerprints": {"wabaguard/v1": f.fingerprint},
         "properties": {"severity": f.severity.value, "confidence": f.confidence.value},
     }
@@ -66,31 +68,44 @@ def render_sarif(result: ScanResult, rules: tuple[Rule, ...]) -> str:
     doc = {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "wabaguard",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "informationUri": "https://github.com/wabaguard/wabaguard",
-                "rules": [_rule_json(rule) for rule in rules],
-            }},
-            "automationDetails": {"id": "wabaguard/"},
-            "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
-            "results": [_result_json(f, index) for f in result.findings],
-            "invocations": [{
-                "executionSuccessful": True,
-                "toolExecutionNotifications": [
-                    {
-                        "level": "warning",
-                        "message": {"text": e.message},
-                        "locations": [{"physicalLocation": {
-                            "artifactLocation": {"uri": e.path, "uriBaseId": "%SRCROOT%"},
-                        }}],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "wabaguard",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": "https://github.com/wabaguard/wabaguard",
+                        "rules": [_rule_json(rule) for rule in rules],
                     }
-                    for e in result.errors
+                },
+                "automationDetails": {"id": "wabaguard/"},
+                "columnKind": "unicodeCodePoints",
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
+                "results": [_result_json(f, index) for f in result.findings],
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": [
+                            {
+                                "level": "warning",
+                                "message": {"text": e.message},
+                                "locations": [
+                                    {
+                                        "physicalLocation": {
+                                            "artifactLocation": {
+                                                "uri": e.path,
+                                                "uriBaseId": "%SRCROOT%",
+                                            },
+                                        }
+                                    }
+                                ],
+                            }
+                            for e in result.errors
+                        ],
+                    }
                 ],
-            }],
-        }],
+            }
+        ],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -32,8 +32,9 @@ def render_text(result: ScanResult, *, color: bool = False) -> str:
     counts: dict[str, int] = {}
     for f in result.findings:
         counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
-    by_sev = ", ".join(f"{counts[s]} {s}" for s in ("critical", "high", "medium", "low")
-                       if s in counts)
+    by_sev = ", ".join(
+        f"{counts[s]} {s}" for s in ("critical", "high", "medium", "low") if s in counts
+    )
     summary = (
         f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}"
         f"{f' ({by_sev})' if by_sev else ''} in {result.files_scanned} file"

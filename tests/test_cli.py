@@ -1,0 +1,358 @@
+"""The CLI end to end: formats, exit codes, config, suppressions, discovery."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, git
+
+import fakes
+
+FORMATS = ("text", "json", "sarif", "github", "markdown")
+
+
+def plant(directory: Path) -> dict[str, str]:
+    """Files with credentials detect-secrets' built-ins and ours report; returns the secrets."""
+    secrets = {
+        "aws-access-key": fakes.aws_access_key_id(seed=1),
+        "github-token": fakes.github_token(seed=2),
+    }
+    (directory / "settings.py").write_text(
+        "import os\n"
+        f'AWS_KEY = "{secrets["aws-access-key"]}"\n'
+        "DEBUG = True\n",
+        encoding="utf-8",
+    )
+    (directory / "deploy.sh").write_text(
+        f"#!/bin/sh\nexport GH={secrets['github-token']}\n", encoding="utf-8"
+    )
+    (directory / "clean.txt").write_text("nothing to see\n", encoding="utf-8")
+    return secrets
+
+
+def test_version(run_cli) -> None:
+    result = run_cli("--version")
+    assert result.code == 0
+    assert "wabaguard" in result.out
+
+
+def test_clean_tree_exits_zero(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("print('hello')\n")
+    result = run_cli("scan", str(tmp_path))
+    assert result.code == 0, result.err
+    assert "0 findings in 1 file" in result.out
+
+
+def test_findings_exit_one_with_exact_positions(run_cli, tmp_path: Path) -> None:
+    secrets = plant(tmp_path)
+    result = run_cli("scan", "--format", "json", cwd=tmp_path)
+    assert result.code == 1
+    doc = result.json()
+    got = {(f["path"], f["line"], f["column"], f["end_column"], f["rule"]) for f in doc["findings"]}
+    aws = secrets["aws-access-key"]
+    assert ("settings.py", 2, 12, 12 + len(aws), "aws-access-key") in got
+    assert ("deploy.sh", 2, 11, 11 + len(secrets["github-token"]), "github-token") in got
+    assert doc["version"] == 1
+    assert doc["stats"]["files_scanned"] == 3
+    assert doc["tool"]["name"] == "wabaguard"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_format_prints_a_secret(run_cli, tmp_path: Path, fmt: str) -> None:
+    secrets = plant(tmp_path)
+    result = run_cli("scan", "--format", fmt, cwd=tmp_path)
+    assert result.code == 1
+    assert "aws-access-key" in result.out
+    for value in secrets.values():
+        assert value not in result.out
+        assert value not in result.err
+        # Not even a long fragment of it.
+        assert value[: len(value) // 2] not in result.out
+
+
+def test_report_writes_every_format_from_one_scan(run_cli, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    secrets = plant(work)
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["scan", str(work), "--format", "text", "--output", str(out / "report.txt")]
+    for fmt in FORMATS:
+        args += ["--report", f"{fmt}={out / ('r.' + fmt)}"]
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.code == 1
+    assert result.out == ""
+    for fmt in FORMATS:
+        text = (out / f"r.{fmt}").read_text()
+        assert "aws-access-key" in text, fmt
+        for value in secrets.values():
+            assert value not in text
+    assert json.loads((out / "r.json").read_text())["findings"]
+    assert json.loads((out / "r.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_bad_report_spec_is_a_usage_error(run_cli, tmp_path: Path) -> None:
+    result = run_cli("scan", str(tmp_path), "--report", "yaml=x")
+    assert result.code == 2
+    assert "FORMAT=FILE" in result.err
+
+
+def test_fail_on_threshold(run_cli, tmp_path: Path) -> None:
+    plant(tmp_path)
+    assert run_cli("scan", "--fail-on", "critical", cwd=tmp_path).code == 0
+    assert run_cli("scan", "--fail-on", "high", cwd=tmp_path).code == 1
+
+
+def test_unknown_option_and_severity_are_usage_errors(run_cli, tmp_path: Path) -> None:
+    assert run_cli("scan", "--nope").code == 2
+    assert run_cli("scan", "--fail-on", "severe").code == 2
+    assert run_cli("explain", "no-such-rule").code == 2
+
+
+def test_missing_path_is_reported_not_fatal(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("hi\n")
+    result = run_cli("scan", "a.txt", "missing.txt", "--format", "json", cwd=tmp_path)
+    assert result.code == 0
+    assert {"path": "missing.txt", "reason": "no such file or directory"} in result.json()["skipped"]
+
+
+# -- configuration ----------------------------------------------------------------------
+
+
+def test_config_disable_and_severity(run_cli, tmp_path: Path) -> None:
+    plant(tmp_path)
+    (tmp_path / ".wabaguard.toml").write_text(
+        'disable = ["github-token"]\n[severity]\naws-access-key = "low"\n'
+    )
+    doc = run_cli("scan", "--format", "json", cwd=tmp_path).json()
+    rules = {f["rule"]: f["severity"] for f in doc["findings"]}
+    assert "github-token" not in rules
+    assert rules["aws-access-key"] == "low"
+
+
+def test_pyproject_section_and_fail_on(run_cli, tmp_path: Path) -> None:
+    plant(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n[tool.wabaguard]\nfail-on = "critical"\nexclude = ["*.sh"]\n'
+    )
+    result = run_cli("scan", "--format", "json", cwd=tmp_path)
+    assert result.code == 0
+    assert {f["path"] for f in result.json()["findings"]} == {"settings.py"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("colour = true\n", "unknown key(s) colour"),
+        ('fail-on = "severe"\n', "unknown severity 'severe'"),
+        ('disable = ["no-such-rule"]\n', "unknown rule id(s) no-such-rule"),
+        ("exclude = 3\n", "exclude must be a list of strings"),
+        ("max-file-size = -1\n", "max-file-size must be a positive integer"),
+        ("this is not toml\n", "invalid TOML"),
+    ],
+)
+def test_bad_config_is_exit_two(run_cli, tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / ".wabaguard.toml").write_text(content)
+    result = run_cli("scan", cwd=tmp_path)
+    assert result.code == 2
+    assert message in result.err
+    assert ".wabaguard.toml" in result.err
+
+
+def test_explicit_config_file_missing(run_cli, tmp_path: Path) -> None:
+    result = run_cli("scan", "--config", str(tmp_path / "nope.toml"), cwd=tmp_path)
+    assert result.code == 2
+    assert "not found" in result.err
+
+
+# -- suppressions -----------------------------------------------------------------------
+
+
+def test_inline_suppressions(run_cli, tmp_path: Path) -> None:
+    keys = [fakes.aws_access_key_id(seed=s) for s in range(10, 15)]
+    (tmp_path / "s.py").write_text(
+        f'a = "{keys[0]}"  # pragma: allowlist secret\n'
+        "# pragma: allowlist nextline secret\n"
+        f'b = "{keys[1]}"\n'
+        f'c = "{keys[2]}"  # wabaguard: ignore[aws-access-key]\n'
+        f'd = "{keys[3]}"  # wabaguard: ignore[github-token]\n'
+        f'e = "{keys[4]}"  # wabaguard: ignore\n'
+    )
+    doc = run_cli("scan", "--format", "json", cwd=tmp_path).json()
+    assert [(f["line"], f["rule"]) for f in doc["findings"]] == [(5, "aws-access-key")]
+
+
+def test_baseline_round_trip_with_detect_secrets(run_cli, tmp_path: Path) -> None:
+    secrets = plant(tmp_path)
+    created = run_cli("baseline", ".secrets.baseline", cwd=tmp_path)
+    assert created.code == 0, created.err
+    baseline_text = (tmp_path / ".secrets.baseline").read_text()
+    for value in secrets.values():
+        assert value not in baseline_text
+    doc = json.loads(baseline_text)
+    assert set(doc["results"]) == {"settings.py", "deploy.sh"}
+    assert run_cli("scan", "--baseline", ".secrets.baseline", cwd=tmp_path).code == 0
+    # A new secret is still reported.
+    fresh = fakes.aws_access_key_id(seed=99)
+    (tmp_path / "new.py").write_text(f'K = "{fresh}"\n')
+    result = run_cli("scan", "--baseline", ".secrets.baseline", "--format", "json", cwd=tmp_path)
+    assert result.code == 1
+    assert [f["path"] for f in result.json()["findings"]] == ["new.py"]
+    # Plain detect-secrets opens it.
+    report = subprocess.run(
+        [sys.executable, "-m", "detect_secrets", "audit", "--report",
+         ".secrets.baseline"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )
+    assert report.returncode == 0, report.stderr
+    types = {item["types"][0] for item in json.loads(report.stdout)["results"]}
+    assert {"AWS Access Key", "GitHub Token"} <= types
+
+
+def test_baseline_update_keeps_audit_labels(run_cli, tmp_path: Path) -> None:
+    plant(tmp_path)
+    assert run_cli("baseline", "b.json", cwd=tmp_path).code == 0
+    doc = json.loads((tmp_path / "b.json").read_text())
+    doc["results"]["settings.py"][0]["is_secret"] = False
+    (tmp_path / "b.json").write_text(json.dumps(doc))
+    (tmp_path / "deploy.sh").unlink()
+    assert run_cli("baseline", "b.json", cwd=tmp_path).code == 0
+    updated = json.loads((tmp_path / "b.json").read_text())
+    assert set(updated["results"]) == {"settings.py"}
+    assert updated["results"]["settings.py"][0]["is_secret"] is False
+
+
+def test_bad_baseline_is_exit_two(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "b.json").write_text("{not json")
+    result = run_cli("scan", "--baseline", "b.json", cwd=tmp_path)
+    assert result.code == 2
+    assert "not a readable baseline" in result.err
+
+
+# -- discovery --------------------------------------------------------------------------
+
+
+def test_git_repo_scans_tracked_and_untracked_not_ignored(run_cli, git_repo: Path) -> None:
+    plant(git_repo)
+    (git_repo / ".gitignore").write_text("ignored/\n")
+    (git_repo / "ignored").mkdir()
+    (git_repo / "ignored" / "k.py").write_text(f'K = "{fakes.aws_access_key_id(seed=5)}"\n')
+    git(git_repo, "add", "settings.py")
+    doc = run_cli("scan", "--format", "json", cwd=git_repo).json()
+    paths = {f["path"] for f in doc["findings"]}
+    assert paths == {"settings.py", "deploy.sh"}
+
+
+def test_outside_git_honours_gitignore_and_excludes(run_cli, tmp_path: Path) -> None:
+    plant(tmp_path)
+    (tmp_path / ".gitignore").write_text("*.sh\n")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / ".gitignore").write_text("secret.py\n")
+    (sub / "secret.py").write_text(f'K = "{fakes.aws_access_key_id(seed=6)}"\n')
+    (sub / "kept.py").write_text(f'K = "{fakes.aws_access_key_id(seed=7)}"\n')
+    doc = run_cli("scan", "--format", "json", "--exclude", "settings.py", cwd=tmp_path).json()
+    assert {f["path"] for f in doc["findings"]} == {"sub/kept.py"}
+
+
+def test_binary_huge_and_symlinked_files_are_skipped_and_counted(run_cli, tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    key = fakes.aws_access_key_id(seed=8)
+    (root / "blob.py").write_bytes(b"\0\1\2" + f'K = "{key}"'.encode())
+    (root / "big.txt").write_text(f'K = "{key}"\n' + "x" * 5000)
+    outside = tmp_path / "outside.py"
+    outside.write_text(f'K = "{key}"\n')
+    (root / "link.py").symlink_to(outside)
+    result = run_cli("scan", ".", "--format", "json", "--max-file-size", "1000", cwd=root)
+    doc = result.json()
+    assert result.code == 0
+    reasons = {s["path"]: s["reason"] for s in doc["skipped"]}
+    assert reasons["blob.py"] == "binary file"
+    assert "larger than the 1000-byte limit" in reasons["big.txt"]
+    assert reasons["link.py"] == "symbolic link pointing outside the scanned tree"
+    assert doc["stats"]["files_skipped"] == 3
+
+
+def test_invalid_utf8_is_reported_and_still_scanned(run_cli, tmp_path: Path) -> None:
+    key = fakes.aws_access_key_id(seed=9)
+    (tmp_path / "latin.py").write_bytes(b"# caf\xe9\n" + f'K = "{key}"\n'.encode())
+    doc = run_cli("scan", "--format", "json", cwd=tmp_path).json()
+    assert [f["line"] for f in doc["findings"]] == [2]
+    assert doc["errors"][0]["path"] == "latin.py"
+    assert "invalid UTF-8" in doc["errors"][0]["message"]
+
+
+def test_files_from(run_cli, tmp_path: Path) -> None:
+    plant(tmp_path)
+    (tmp_path / "list.txt").write_text("deploy.sh\n\nclean.txt\n")
+    doc = run_cli("scan", "--files-from", "list.txt", "--format", "json", cwd=tmp_path).json()
+    assert {f["path"] for f in doc["findings"]} == {"deploy.sh"}
+    assert doc["stats"]["files_scanned"] == 2
+
+
+# -- output details ---------------------------------------------------------------------
+
+
+def test_text_output_has_no_colour_when_piped(run_cli, tmp_path: Path) -> None:
+    plant(tmp_path)
+    result = run_cli("scan", cwd=tmp_path)
+    assert "\033[" not in result.out
+    assert result.out.rstrip().splitlines()[-1].startswith("2 findings (2 high) in 3 files")
+
+
+def test_force_color_and_no_color(run_cli, tmp_path: Path, monkeypatch) -> None:
+    plant(tmp_path)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\033[" in run_cli("scan", cwd=tmp_path).out
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\033[" not in run_cli("scan", cwd=tmp_path).out
+
+
+def test_github_annotations_escape_properties(run_cli, tmp_path: Path) -> None:
+    odd = tmp_path / "a,b:c%d.py"
+    odd.write_text(f'K = "{fakes.aws_access_key_id(seed=3)}"\n')
+    out = run_cli("scan", "--format", "github", cwd=tmp_path).out
+    line = out.splitlines()[0]
+    assert line.startswith("::error file=a%2Cb%3Ac%25d.py,line=1,")
+    assert "title=wabaguard aws-access-key (high)::" in line
+
+
+def test_rules_and_explain(run_cli) -> None:
+    listed = run_cli("rules", "--format", "json")
+    assert listed.code == 0
+    ids = [r["id"] for r in json.loads(listed.out)]
+    assert "aws-access-key" in ids
+    assert len(ids) == len(set(ids))
+    text = run_cli("rules").out
+    assert "aws-access-key" in text
+    page = run_cli("explain", "aws-access-key")
+    assert page.code == 0
+    assert page.out.startswith("# aws-access-key")
+
+
+def test_subprocess_entry_point(tmp_path: Path) -> None:
+    plant(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "wabaguard", "scan", "--format", "json"],
+        cwd=tmp_path, capture_output=True, text=True, check=False, env=env,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert {f["rule"] for f in json.loads(proc.stdout)["findings"]} >= {"aws-access-key"}
+
+
+def test_repository_scans_clean(tmp_path: Path) -> None:
+    """Dogfooding: this repository holds no token-shaped literal."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "wabaguard", "scan", "--format", "json", "--no-progress", "."],
+        cwd=REPO, capture_output=True, text=True, check=False,
+    )
+    doc = json.loads(proc.stdout)
+    assert doc["findings"] == [], [(f["path"], f["line"], f["rule"]) for f in doc["findings"]]
+    assert proc.returncode == 0
