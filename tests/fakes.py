@@ -62,3 +62,41 @@ def aws_access_key_id(seed: int | None = None) -> str:
 
 def github_token(seed: int | None = None) -> str:
     return "ghp_" + alnum(36, seed)
+
+
+def d360_key(seed: int | None = None) -> str:
+    """360dialog keys have no documented format; a 32-character alphanumeric stand-in."""
+    return alnum(32, seed)
+
+
+def square_token(seed: int | None = None) -> str:
+    """Square's ``EAAA…`` access token shape: 60 chars of base64url after the prefix."""
+    rng = random.Random(seed) if seed is not None else _RNG
+    return "EAAA" + "".join(rng.choice(_ALNUM + "-_") for _ in range(60))
+
+
+def messagebird_key(live: bool = True, seed: int | None = None) -> str:
+    return ("live_" if live else "") + alnum(25, seed)
+
+
+def gupshup_key(seed: int | None = None) -> str:
+    return "sk_" + hex_string(32, seed)
+
+
+def kaleyra_key(seed: int | None = None) -> str:
+    return "A" + hex_string(32, seed)
+
+
+def chat_api_token(seed: int | None = None) -> str:
+    rng = random.Random(seed) if seed is not None else _RNG
+    return "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(16))
+
+
+def meta_app_token(app_id: int = FAKE_APP_ID, seed: int | None = None) -> str:
+    """``APP_ID|APP_SECRET`` as Meta documents for app access tokens."""
+    return f"{app_id}|{hex_string(32, seed)}"
+
+
+def placeholder_meta_token(filler: str = "x", length: int = 120) -> str:
+    """``EAA`` + filler: token-shaped but structurally invalid (docs placeholders)."""
+    return "EAA" + (filler * length)[:length]

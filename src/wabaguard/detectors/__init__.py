@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 from wabaguard.detectors.base import Detector
+from wabaguard.detectors.dialog360 import Dialog360ApiKeyDetector
+from wabaguard.detectors.green_api import GreenApiTokenDetector
+from wabaguard.detectors.infobip import InfobipApiKeyDetector
+from wabaguard.detectors.literal import WhatsAppCredentialLiteralDetector
+from wabaguard.detectors.meta import (
+    MetaAccessTokenDetector,
+    MetaAppAccessTokenDetector,
+    MetaAppSecretDetector,
+    WhatsAppVerifyTokenDetector,
+)
 from wabaguard.findings import Rule
 
 
 def all_detectors() -> tuple[Detector, ...]:
-    """Every WhatsApp/Meta/BSP detector, in a stable order."""
-    return ()
+    """Every WhatsApp/Meta/BSP detector, in a stable order (format-based rules first)."""
+    return (
+        MetaAccessTokenDetector(),
+        MetaAppAccessTokenDetector(),
+        InfobipApiKeyDetector(),
+        GreenApiTokenDetector(),
+        MetaAppSecretDetector(),
+        WhatsAppVerifyTokenDetector(),
+        Dialog360ApiKeyDetector(),
+        WhatsAppCredentialLiteralDetector(),
+    )
 
 
 def all_rules() -> tuple[Rule, ...]:

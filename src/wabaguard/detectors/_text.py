@@ -1,0 +1,254 @@
+"""Shared text helpers for the context-gated detectors.
+
+Most WhatsApp BSP credentials have no distinctive format, so those detectors look for a
+*telling name* (``D360_API_KEY``, ``x-maytapi-key``, ``hub.verify_token``…) followed by an
+assignment-like connector and a *literal* value. This module finds the names, parses what
+follows them and decides whether that is a literal (as opposed to an environment lookup,
+a template or a placeholder).
+
+Everything here does a bounded amount of work per keyword hit, so a detector's cost is
+linear in the line length whatever the line contains.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# Longest name or value we consider. Bounds every scan so pathological lines stay linear.
+MAX_NAME = 64
+MAX_VALUE = 512
+
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
+_QUOTES = "\"'`"
+
+# Files whose unquoted right-hand sides are variable references, not literals.
+_CODE_SUFFIXES = (
+    ".py", ".pyi", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".go", ".java",
+    ".kt", ".kts", ".scala", ".php", ".rb", ".cs", ".swift", ".rs", ".dart", ".c", ".h",
+    ".cc", ".cpp", ".vue", ".svelte", ".groovy", ".gradle", ".lua", ".ex", ".exs", ".ipynb",
+)  # fmt: skip
+
+# What may sit between a name and its value. Anchored and bounded: constant work per call.
+#   closing quote of a quoted name (``\"`` in JSON-in-JSON such as notebooks), then an
+#   optional ``]`` / ``)`` (``cfg["X"] = …``, ``getenv("X") or …``), an optional type
+#   annotation (``token: str = …``), and one connector.
+_CONNECTOR = re.compile(
+    r"""
+    (?P<kq>\\?["'`])?
+    (?P<close>[ \t]{0,4}[\])])?
+    (?:[ \t]{0,4}:[ \t]{0,4}[A-Za-z_][\w.\[\]|<>?]{0,40}(?=[ \t]{0,4}=[^=>]))?
+    [ \t]{0,8}
+    (?P<op>:=|=>|===|!==|==|!=|=|:|,|\|\||\?\?|\?:|\bor\b|->)
+    [ \t]{0,16}
+    """,
+    re.VERBOSE,
+)
+# Dockerfile ``ENV NAME value`` / ``ARG NAME value`` (no ``=``).
+_DOCKER_ENV = re.compile(r"^[ \t]*(?:ENV|ARG)[ \t]+$")
+
+# A value that starts with an authentication scheme (``Bearer x``, ``App x``…).
+_SCHEME = re.compile(r"(?:Bearer|Basic|Token|App|AccessKey|token)[ \t]{1,4}(?=\S)")
+
+# Unquoted values end at whitespace, quotes, separators and comment starts.
+_UNQUOTED = re.compile(rf"[^\s\"'`,;:#&)}}\]<>|]{{1,{MAX_VALUE}}}")
+
+# Environment / secret-store lookups and templates: the right way to get a credential.
+_ENV_REFERENCE = re.compile(
+    r"""(?ix)
+    \$\{ | \$\( | \{\{ | \{% | ^\$ | %\( | ^%[A-Za-z_]
+    | process\.env | import\.meta\.env | os\.environ | getenv | \bENV\b | System\.getenv
+    | \benv\( | Deno\.env | secrets\. | vars\. | config\( | settings\.
+    """
+)
+
+# Values that are obviously not real credentials.
+_PLACEHOLDER = re.compile(
+    r"""(?ix)
+    your | xxxx | \*\*\* | changeme | change[_-]me | placeholder | example | sample
+    | dummy | replace | insert | redacted | here\b | _here | todo | fixme | <[^>]*> | \.\.\.
+    | … | ^test[_-] | [_-]test$ | test[_-]?(?:key|token|secret) | ^none$ | ^null$ | ^nil$
+    | ^true$ | ^false$ | ^undefined$ | ^secret$ | ^token$ | ^password$ | ^string$
+    | ^api[_-]?key$ | ^access[_-]?token$ | my[_-]?(?:api[_-]?)?(?:key|token|secret)
+    """
+)
+_SPACE = re.compile(r"\s")
+_DIGIT = re.compile(r"[0-9]")
+_LETTER = re.compile(r"[A-Za-z]")
+_UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_DOTTED_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")
+_CAMEL_SPLIT = re.compile(r"[a-z0-9]+|[A-Z]+(?![a-z])|[A-Z][a-z0-9]*")
+
+
+@dataclass(frozen=True)
+class Name:
+    """A telling name found in a line: ``text`` spans ``[start, end)``."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return split_words(self.text)
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A literal value assigned to a name; ``[start, end)`` are offsets in the line."""
+
+    value: str
+    start: int
+    end: int
+    quoted: bool
+
+
+def split_words(name: str) -> tuple[str, ...]:
+    """``WHATSAPP_ACCESS_TOKEN`` / ``whatsappAccessToken`` / ``x-maytapi-key`` -> words."""
+    return tuple(w.lower() for w in _CAMEL_SPLIT.findall(name))
+
+
+def is_code_file(path: str) -> bool:
+    return path.lower().endswith(_CODE_SUFFIXES)
+
+
+def find_names(line: str, keyword: re.Pattern[str]) -> Iterator[Name]:
+    """Every identifier-like name in ``line`` that contains a ``keyword`` hit.
+
+    The name is the keyword hit widened to the surrounding ``[A-Za-z0-9_.-]`` run, at most
+    ``MAX_NAME`` characters each way, so each hit costs a bounded amount of work.
+    """
+    last_end = -1
+    for hit in keyword.finditer(line):
+        if hit.start() < last_end:
+            continue  # a second keyword inside a name already reported
+        start = hit.start()
+        floor = max(0, start - MAX_NAME)
+        while start > floor and line[start - 1] in _NAME_CHARS:
+            start -= 1
+        end = hit.end()
+        ceiling = min(len(line), end + MAX_NAME)
+        while end < ceiling and line[end] in _NAME_CHARS:
+            end += 1
+        # A trailing "." or "-" is punctuation, not part of the name (``KEY-`` in prose).
+        while end > hit.end() and line[end - 1] in ".-":
+            end -= 1
+        last_end = end
+        yield Name(line[start:end], start, end)
+
+
+def literal_after(line: str, name: Name, path: str) -> Literal | None:
+    """The literal value assigned to ``name`` in ``line``, or ``None``.
+
+    Understands ``NAME=v``, ``NAME: v``, ``"NAME": "v"``, ``NAME := "v"``, ``'NAME' => 'v'``,
+    ``set("NAME", "v")``, ``getenv("NAME", "v")``, ``process.env.NAME || "v"``,
+    ``-H "NAME: v"``, ``?NAME=v&…`` and Dockerfile ``ENV NAME v``. Unquoted values count as
+    literals only where they cannot be variable references: outside code files, inside a
+    quoted string, or in a URL query.
+    """
+    before = line[name.start - 1] if name.start > 0 else ""
+    in_query = before in "?&"
+    connector = _CONNECTOR.match(line, name.end)
+    if connector is None:
+        if _DOCKER_ENV.match(line, 0, name.start) and line[name.end : name.end + 1] in " \t":
+            pos = name.end
+            while pos < len(line) and line[pos] in " \t":
+                pos += 1
+            return _read_value(line, pos, path, quoted_name=False, in_query=False, op="=")
+        return None
+    op = connector.group("op")
+    quoted_name = connector.group("kq") is not None
+    if op == "," and not quoted_name:
+        return None  # ``f(NAME, "x")``: NAME is a variable, the next argument is unrelated
+    return _read_value(line, connector.end(), path, quoted_name, in_query, op, before)
+
+
+def _read_value(
+    line: str,
+    pos: int,
+    path: str,
+    quoted_name: bool,
+    in_query: bool,
+    op: str,
+    before: str = "",
+) -> Literal | None:
+    if pos >= len(line):
+        return None
+    # Python string prefixes: r"…", b"…"; f-strings are templates and rejected below.
+    if line[pos] in "rbuRBU" and pos + 1 < len(line) and line[pos + 1] in _QUOTES:
+        pos += 1
+    if line[pos] == "f" and pos + 1 < len(line) and line[pos + 1] in _QUOTES:
+        return None
+    quote = ""
+    if line[pos] in _QUOTES:
+        quote = line[pos]
+    elif line[pos] == "\\" and pos + 1 < len(line) and line[pos + 1] in _QUOTES:
+        quote = line[pos : pos + 2]  # JSON inside JSON (notebooks): \"value\"
+    if quote:
+        start = pos + len(quote)
+        end = line.find(quote, start, start + MAX_VALUE + 1)
+        if end < 0:
+            return None
+        start, end = _strip_scheme(line, start, end)
+        value = line[start:end]
+        if not value or any(c in value for c in "\n\r"):
+            return None
+        return Literal(value, start, end, quoted=True)
+    if op not in ("=", ":", ":=", "=>"):
+        return None
+    start, end = _strip_scheme(line, pos, len(line))
+    unquoted = _UNQUOTED.match(line, start)
+    if unquoted is None:
+        return None
+    end = unquoted.end()
+    # Unquoted is a literal in config files, in URL queries and inside a quoted string
+    # (``-H "D360-API-KEY: v"``); in code it is a variable reference.
+    inside_string = before in _QUOTES and end < len(line) and line[end] == before
+    if is_code_file(path) and not (in_query or inside_string):
+        return None
+    value = line[start:end]
+    if _DOTTED_IDENTIFIER.fullmatch(value):
+        return None
+    return Literal(value, start, end, quoted=False)
+
+
+def _strip_scheme(line: str, start: int, end: int) -> tuple[int, int]:
+    scheme = _SCHEME.match(line, start, end)
+    return (scheme.end(), end) if scheme else (start, end)
+
+
+def is_reference(value: str) -> bool:
+    """An environment lookup, template or variable, never a hard-coded credential."""
+    return bool(_ENV_REFERENCE.search(value)) or bool(_UPPER_SNAKE.fullmatch(value))
+
+
+def is_placeholder(value: str) -> bool:
+    """Documentation placeholders and low-variety strings (``xxxx``, ``<token>``, ``1111``)."""
+    if _PLACEHOLDER.search(value):
+        return True
+    distinct = len(set(value.lower()))
+    return distinct < 5 or (len(value) >= 16 and distinct < 8)
+
+
+def looks_secret(value: str, min_len: int = 8, need_digit: bool = True) -> bool:
+    """A plausible credential literal: long enough, one token, not a reference or placeholder."""
+    if len(value) < min_len or len(value) > MAX_VALUE:
+        return False
+    if _SPACE.search(value):
+        return False
+    if need_digit and not (_DIGIT.search(value) and _LETTER.search(value)):
+        return False
+    return not is_reference(value) and not is_placeholder(value)
+
+
+def assignments(line: str, keyword: re.Pattern[str], path: str) -> Iterator[tuple[Name, Literal]]:
+    """Each name containing ``keyword`` that is assigned a literal in ``line``."""
+    consumed = 0
+    for name in find_names(line, keyword):
+        if name.start < consumed:
+            continue  # inside the previous value: each character is read at most once
+        literal = literal_after(line, name, path)
+        if literal is not None:
+            consumed = literal.end
+            yield name, literal

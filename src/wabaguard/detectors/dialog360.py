@@ -1,0 +1,51 @@
+"""360dialog API keys: no documented format, so header/name-anchored (§2.1).
+
+The ``D360-API-KEY`` header (any case) and ``D360_API_KEY``-style names. Sandbox keys
+(``…_sandbox``) are shared test keys and are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from wabaguard.detectors._formats import is_formatted_credential
+from wabaguard.detectors._text import assignments, looks_secret
+from wabaguard.detectors.base import LineContext, Match
+from wabaguard.findings import Confidence, Kind, Rule, Severity
+
+DIALOG360_API_KEY = Rule(
+    id="dialog360-api-key",
+    title="360dialog API key in source",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    fix="Generate a new API key in the 360dialog Hub (this revokes the old one) and load it "
+    "from a secret manager",
+    kind=Kind.CREDENTIAL,
+    secret_type="360dialog API Key",
+)
+
+_KEYWORD = re.compile(r"(?i)d360|dialog[_\-]?360|360[_\-]?dialog")
+_CREDENTIAL_WORDS = frozenset({"key", "apikey", "token", "secret"})
+
+
+class Dialog360ApiKeyDetector:
+    rules: tuple[Rule, ...] = (DIALOG360_API_KEY,)
+    prefilter: re.Pattern[str] = _KEYWORD
+
+    def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
+        for name, literal in assignments(line, _KEYWORD, context.path):
+            if name.words[-1:] == () or name.words[-1] not in _CREDENTIAL_WORDS:
+                continue
+            value = literal.value
+            if value.lower().endswith("_sandbox") or not looks_secret(value, min_len=12):
+                continue
+            if is_formatted_credential(value):
+                continue
+            yield Match(
+                DIALOG360_API_KEY,
+                value,
+                literal.start,
+                literal.end,
+                f"assigned to {name.text}",
+            )

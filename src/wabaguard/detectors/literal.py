@@ -1,0 +1,69 @@
+"""A literal assigned to a WhatsApp-credential-looking name (``WHATSAPP_TOKEN = "…"``).
+
+The catch-all for credentials without a known format: the name says what it is. Values
+that a format-based rule owns (Meta tokens, Infobip keys…) and names another rule owns
+(verify tokens, app secrets, provider-specific names) are left to those rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from wabaguard.detectors._formats import HEX32, is_formatted_credential
+from wabaguard.detectors._text import assignments, looks_secret
+from wabaguard.detectors.base import LineContext, Match
+from wabaguard.findings import Confidence, Kind, Rule, Severity
+
+WHATSAPP_CREDENTIAL_LITERAL = Rule(
+    id="whatsapp-credential-literal",
+    title="Hard-coded WhatsApp credential",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    fix="Move it to an environment variable or secret manager and rotate it",
+    kind=Kind.CREDENTIAL,
+    secret_type="WhatsApp Credential Literal",
+)
+
+# ``waToken`` is camelCase, so that alternative is case-sensitive on the next letter.
+_KEYWORD = re.compile(r"(?i:whatsapp|waba|wa[_\-.]|chat[_\-]?api|wpp)|[Ww]a(?=[A-Z])")
+# First words that make a name WhatsApp-specific.
+_PROVIDER_WORDS = frozenset({"whatsapp", "wa", "waba", "wpp", "chatapi"})
+# Last words that make it a credential.
+_CREDENTIAL_WORDS = frozenset(
+    {"token", "key", "apikey", "secret", "password", "passwd", "pwd", "accesstoken"}
+)
+# Names owned by more specific rules.
+_OTHER_RULE_WORDS = frozenset({"verify", "d360", "dialog", "360dialog"})
+
+
+def _is_whatsapp_credential_name(words: tuple[str, ...]) -> bool:
+    if not words or words[-1] not in _CREDENTIAL_WORDS:
+        return False
+    if not _OTHER_RULE_WORDS.isdisjoint(words):
+        return False
+    joined = "".join(words)
+    return not _PROVIDER_WORDS.isdisjoint(words) or "chatapi" in joined or "whatsapp" in joined
+
+
+class WhatsAppCredentialLiteralDetector:
+    rules: tuple[Rule, ...] = (WHATSAPP_CREDENTIAL_LITERAL,)
+    prefilter: re.Pattern[str] = _KEYWORD
+
+    def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
+        for name, literal in assignments(line, _KEYWORD, context.path):
+            words = name.words
+            if not _is_whatsapp_credential_name(words):
+                continue
+            value = literal.value
+            if not looks_secret(value, min_len=12) or is_formatted_credential(value):
+                continue
+            if words[-1] == "secret" and HEX32.fullmatch(value):
+                continue  # meta-app-secret reports 32-hex app secrets
+            yield Match(
+                WHATSAPP_CREDENTIAL_LITERAL,
+                value,
+                literal.start,
+                literal.end,
+                f"assigned to {name.text}",
+            )

@@ -1,0 +1,202 @@
+"""Meta (Facebook) credentials used by the WhatsApp Cloud API.
+
+Formats, context words and traps: ``credentials.md`` §1 (access tokens, app secret, app
+access token, webhook verify token).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from wabaguard.detectors._formats import (
+    HEX32,
+    MAX_APP_ID,
+    META_TOKEN,
+    MIN_APP_ID,
+    is_formatted_credential,
+    meta_app_id,
+)
+from wabaguard.detectors._text import assignments, is_placeholder, looks_secret
+from wabaguard.detectors.base import LineContext, Match
+from wabaguard.findings import Confidence, Kind, Rule, Severity
+
+FIX = "Move it to an environment variable or secret manager and rotate it"
+
+META_ACCESS_TOKEN = Rule(
+    id="meta-access-token",
+    title="Meta access token (WhatsApp Cloud API) in source",
+    severity=Severity.CRITICAL,
+    confidence=Confidence.HIGH,
+    fix="Revoke the token in Meta Business Settings, then load it from a secret manager",
+    kind=Kind.CREDENTIAL,
+    secret_type="Meta Access Token",
+)
+META_APP_ACCESS_TOKEN = Rule(
+    id="meta-app-access-token",
+    title="Meta app access token (APP_ID|APP_SECRET) in source",
+    severity=Severity.CRITICAL,
+    confidence=Confidence.HIGH,
+    fix="Reset the app secret in the Meta App Dashboard, then load it from a secret manager",
+    kind=Kind.CREDENTIAL,
+    secret_type="Meta App Access Token",
+)
+META_APP_SECRET = Rule(
+    id="meta-app-secret",
+    title="Meta app secret in source",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    fix="Reset the app secret in the Meta App Dashboard, then load it from a secret manager",
+    kind=Kind.CREDENTIAL,
+    secret_type="Meta App Secret",
+)
+WHATSAPP_VERIFY_TOKEN = Rule(
+    id="whatsapp-verify-token",
+    title="Hard-coded WhatsApp webhook verify token",
+    severity=Severity.LOW,
+    confidence=Confidence.MEDIUM,
+    fix="Read the verify token from an environment variable and choose a new random one",
+    kind=Kind.CREDENTIAL,
+    secret_type="WhatsApp Webhook Verify Token",
+)
+
+# Words that tie a name or a file to Meta / WhatsApp (context for generic names).
+META_WORDS = frozenset(
+    {"fb", "facebook", "meta", "whatsapp", "wa", "waba", "instagram", "ig", "messenger", "graph"}
+)
+META_CONTEXT = re.compile(
+    r"(?i)facebook|whatsapp|graph\.facebook|instagram|messenger|waba|phone_number_id"
+    r"|\bfb[_.\-]|\bmeta[_.\-]|\bmeta\b"
+)
+
+
+def has_meta_context(line: str, context: LineContext) -> bool:
+    """Meta/WhatsApp words on the line, within five lines, or in the file's path."""
+    return any(META_CONTEXT.search(text) for text in (line, context.path, context.nearby()))
+
+
+class MetaAccessTokenDetector:
+    """``EAA…`` tokens that decode to a plausible Meta app id (structure, not just prefix)."""
+
+    rules: tuple[Rule, ...] = (META_ACCESS_TOKEN,)
+    # Every report is an ``EAA`` followed by >= 80 alphanumerics: a tight, proven superset.
+    prefilter: re.Pattern[str] = re.compile(r"EAA[A-Za-z0-9]{80}")
+
+    def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
+        for match in META_TOKEN.finditer(line):
+            token = match.group()
+            app_id = meta_app_id(token)
+            # Documentation fillers (``…FAKEFAKE…``) can pass the 13-character structural
+            # check; real token bodies are random base64 with dozens of distinct characters.
+            if app_id is None or len(set(token[13:])) < 12:
+                continue
+            yield Match(
+                META_ACCESS_TOKEN,
+                token,
+                match.start(),
+                match.end(),
+                f"for Meta app {app_id}",
+            )
+
+
+# ``APP_ID|APP_SECRET`` (or ``%7C`` URL-encoded) and ``APP_ID|opaque`` from the
+# client_credentials grant (credentials.md §1.3). Bounded body: linear time.
+_APP_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9])(?P<app>[0-9]{15,16})(?:\||%7[Cc])(?P<body>[A-Za-z0-9_-]{27,40})"
+    r"(?![A-Za-z0-9_-])"
+)
+
+
+class MetaAppAccessTokenDetector:
+    rules: tuple[Rule, ...] = (META_APP_ACCESS_TOKEN,)
+    prefilter: re.Pattern[str] = re.compile(r"[0-9](?:\||%7[Cc])[A-Za-z0-9_-]")
+
+    def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
+        for match in _APP_TOKEN.finditer(line):
+            app_id = int(match.group("app"))
+            body = match.group("body")
+            if not MIN_APP_ID <= app_id < MAX_APP_ID or is_placeholder(body):
+                continue
+            if HEX32.fullmatch(body):
+                kind = "app secret"
+            elif (
+                looks_secret(body, min_len=27)
+                and len(set(body)) >= 12
+                and has_meta_context(line, context)
+            ):
+                kind = "app token"
+            else:
+                continue
+            yield Match(
+                META_APP_ACCESS_TOKEN,
+                match.group(),
+                match.start(),
+                match.end(),
+                f"for Meta app {app_id} ({kind} form)",
+            )
+
+
+_SECRET_KEYWORD = re.compile(r"(?i)secret")
+_BARE_SECRET_WORDS = frozenset({"app", "client", "secret", "api"})
+
+
+class MetaAppSecretDetector:
+    """32 hex assigned to an app-secret name (``META_APP_SECRET``, ``appSecret``…).
+
+    Peers require the literal word "facebook" and miss WhatsApp/Meta naming. Bare
+    ``APP_SECRET`` / ``client_secret`` also name Symfony's and OAuth apps' secrets, so
+    those need Meta/WhatsApp words within a few lines.
+    """
+
+    rules: tuple[Rule, ...] = (META_APP_SECRET,)
+    prefilter: re.Pattern[str] = _SECRET_KEYWORD
+
+    def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
+        for name, literal in assignments(line, _SECRET_KEYWORD, context.path):
+            words = name.words
+            if not words or words[-1] != "secret":
+                continue
+            if not HEX32.fullmatch(literal.value) or is_placeholder(literal.value):
+                continue
+            if META_WORDS.isdisjoint(words) and not (
+                set(words) <= _BARE_SECRET_WORDS
+                and len(words) >= 2
+                and has_meta_context(line, context)
+            ):
+                continue
+            yield Match(
+                META_APP_SECRET,
+                literal.value,
+                literal.start,
+                literal.end,
+                f"assigned to {name.text}",
+            )
+
+
+_VERIFY_KEYWORD = re.compile(r"(?i)verify[_.\-]?token")
+
+
+class WhatsAppVerifyTokenDetector:
+    """A literal webhook verify token (``VERIFY_TOKEN = "…"``, ``hub.verify_token == "…"``)."""
+
+    rules: tuple[Rule, ...] = (WHATSAPP_VERIFY_TOKEN,)
+    prefilter: re.Pattern[str] = _VERIFY_KEYWORD
+
+    def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
+        for name, literal in assignments(line, _VERIFY_KEYWORD, context.path):
+            if name.words[-1:] != ("token",):
+                continue  # VERIFY_TOKEN_URL, verifyTokenHeader…: not the token itself
+            value = literal.value
+            # Quoted literals are deliberate strings; unquoted config values need a digit
+            # so that prose and schema docs (``verify_token: required``) stay quiet.
+            if not looks_secret(value, min_len=6, need_digit=not literal.quoted):
+                continue
+            if is_formatted_credential(value):
+                continue
+            yield Match(
+                WHATSAPP_VERIFY_TOKEN,
+                value,
+                literal.start,
+                literal.end,
+                f"assigned to {name.text}",
+            )

@@ -1,0 +1,176 @@
+"""Prefilters are proven supersets; every detector stays linear on pathological lines."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from helpers import place
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import fakes
+from wabaguard.detectors import all_detectors
+from wabaguard.detectors.base import LineContext
+
+DETECTORS = {rule.id: d for d in all_detectors() for rule in d.rules}
+
+# Per rule: (templates, value builder taking a seed). The surrounding text is random.
+GENERATORS: dict[str, tuple[tuple[str, ...], Callable[[int], str]]] = {
+    "meta-access-token": (
+        ('TOKEN = "{T}"', "access_token={T}&x", "Bearer {T}", "{T}"),
+        lambda s: fakes.meta_token(app_id=10**14 + s * 7919, seed=s),
+    ),
+    "meta-app-access-token": (
+        ("APP_TOKEN = '{T}'", "?access_token={T}"),
+        lambda s: fakes.meta_app_token(seed=s),
+    ),
+    "meta-app-secret": (
+        ('META_APP_SECRET = "{T}"', "FB_APP_SECRET={T}", "whatsappAppSecret: '{T}'"),
+        lambda s: fakes.hex_string(32, seed=s),
+    ),
+    "whatsapp-verify-token": (
+        ('VERIFY_TOKEN = "{T}"', "webhookVerifyToken: '{T}'", 'hub.verify_token == "{T}"'),
+        lambda s: "v" + fakes.alnum(15, seed=s) + "9",
+    ),
+    "infobip-api-key": (
+        ("App {T}", "INFOBIP_API_KEY={T}", '"{T}"'),
+        lambda s: fakes.infobip_key(seed=s),
+    ),
+    "green-api-token": (
+        ("waInstance1101000001/sendMessage/{T}", 'apiTokenInstance: "{T}"', "GREEN_API_TOKEN={T}"),
+        lambda s: fakes.green_api_token(seed=s),
+    ),
+    "dialog360-api-key": (
+        ('"D360-API-KEY": "{T}"', "D360_API_KEY={T}", "d360-api-key: {T}"),
+        lambda s: fakes.d360_key(seed=s) + "7",
+    ),
+    "whatsapp-credential-literal": (
+        ('WHATSAPP_TOKEN = "{T}"', "WA_API_KEY={T}", "waToken: '{T}'", 'CHAT_API_KEY = "{T}"'),
+        lambda s: fakes.alnum(31, seed=s) + "3",
+    ),
+}
+
+_FILLER = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"), max_size=30
+)
+
+
+def test_every_rule_has_a_generator() -> None:
+    assert set(GENERATORS) == set(DETECTORS)
+
+
+@pytest.mark.parametrize("rule_id", sorted(GENERATORS))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_generated_hits_pass_the_prefilter(rule_id: str, data: st.DataObject) -> None:
+    templates, build = GENERATORS[rule_id]
+    template = data.draw(st.sampled_from(templates))
+    seed = data.draw(st.integers(min_value=0, max_value=10**6))
+    prefix = data.draw(_FILLER)
+    line, _, _ = place(prefix + " " + template + " ", build(seed))
+    detector = DETECTORS[rule_id]
+    # The clean form is reported (so the generator really generates hits) ...
+    clean, start, end = place(template, build(seed))
+    ids = [
+        (m.rule.id, m.start, m.end)
+        for m in detector.scan_line(clean, LineContext([clean], 0, ".env"))
+    ]
+    assert (rule_id, start, end) in ids
+    # ... and whatever the surroundings, a line with a hit passes the prefilter.
+    hits = list(detector.scan_line(line, LineContext([line], 0, ".env")))
+    assert detector.prefilter.search(clean)
+    if hits:
+        assert detector.prefilter.search(line)
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "WHATSAPP_TOKEN",
+        "D360-API-KEY",
+        "verify_token",
+        "META_APP_SECRET",
+        "waInstance1",
+        "apiTokenInstance",
+        "=",
+        ": ",
+        '"',
+        "'",
+        "|",
+        "%7C",
+        "123456789012345",
+        "EAA",
+        "App ",
+        "Bearer ",
+        "process.env.",
+        "os.getenv(",
+        ", ",
+        "-4abc-8",
+        '\\"',
+        " || ",
+    ]
+)
+_PIECES = st.one_of(
+    _FRAGMENTS,
+    st.integers(0, 10**6).map(lambda s: fakes.alnum(32, seed=s)),
+    st.integers(0, 10**6).map(lambda s: fakes.hex_string(32, seed=s)),
+    st.integers(0, 10**6).map(lambda s: fakes.hex_string(50, seed=s)),
+    st.integers(0, 10**6).map(lambda s: fakes.meta_token(seed=s, body_len=70)),
+    st.integers(0, 10**6).map(lambda s: fakes.infobip_key(seed=s)),
+    _FILLER,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(_PIECES, max_size=12), path=st.sampled_from(["a.py", ".env", "a.yml", "a.md"])
+)
+def test_no_detector_reports_a_line_its_prefilter_rejects(pieces: list[str], path: str) -> None:
+    line = "".join(pieces)
+    for detector in all_detectors():
+        if any(True for _ in detector.scan_line(line, LineContext([line], 0, path))):
+            assert detector.prefilter.search(line), (type(detector).__name__, line)
+
+
+@settings(max_examples=100, deadline=None)
+@given(pieces=st.lists(_PIECES, max_size=8))
+def test_prefilters_never_span_a_newline(pieces: list[str]) -> None:
+    # The engine runs the union of prefilters over newline-joined chunks.
+    text = "\n".join(pieces)
+    for detector in all_detectors():
+        for match in detector.prefilter.finditer(text):
+            assert "\n" not in match.group()
+
+
+PATHOLOGICAL = {
+    "EAA+alnum": ("EAA" + "Ab1" * 40) * 800,
+    "EAA glued": "EAA" + "x" * 100_000,
+    "EAA+short": "EAAB1 " * 17_000,
+    "D360 headers": "D360-API-KEY:" * 8_000,
+    "D360 chained": "D360-API-KEY=" * 8_000,
+    "D360 notebook": '\\"D360-API-KEY\\": \\"' * 5_000,
+    "D360 quoted": '"D360-API-KEY": "' * 6_000,
+    "names": "WHATSAPP_TOKEN=" * 7_000,
+    "verify": "verify_token==" * 7_500,
+    "secrets": "app_secret: " * 9_000,
+    "pipes": "123456789012345|" * 6_500,
+    "uuid-ish": "-4abc-8abc-" * 9_500,
+    "hex49": ("a" * 49 + "g") * 2_000,
+    "quotes": '\\"' * 50_000,
+    "waInstance": "waInstance1/" * 9_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_pathological_lines_scan_fast(name: str) -> None:
+    line = PATHOLOGICAL[name]
+    assert len(line) >= 95_000
+    context = LineContext([line], 0, "big.env")
+    for detector in all_detectors():
+        began = time.perf_counter()
+        detector.prefilter.search(line)
+        for _ in detector.scan_line(line, context):
+            pass
+        elapsed = time.perf_counter() - began
+        assert elapsed < 1.0, f"{type(detector).__name__} took {elapsed:.2f}s on {name}"
