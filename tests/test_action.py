@@ -371,8 +371,7 @@ def test_a_malformed_boolean_input_is_a_usage_error(tmp_path: Path, shim: Path |
     repo = make_repo(tmp_path / "repo", {"a.txt": "a\n"})
     result = ActionRunner(tmp_path, repo, shim).run({name: "yes please"})
     assert result.status == 2
-    assert f"::error title=wabaguard::{name} must be true or false" in (
-        result.stdout + result.stderr)
+    assert f"::error title=wabaguard::{name} must be true or false" in result.stdout
 
 
 def test_path_input_is_never_read_as_an_option(tmp_path: Path, shim: Path | None,
