@@ -356,3 +356,11 @@ def test_repository_scans_clean(tmp_path: Path) -> None:
     doc = json.loads(proc.stdout)
     assert doc["findings"] == [], [(f["path"], f["line"], f["rule"]) for f in doc["findings"]]
     assert proc.returncode == 0
+
+
+def test_demo_scans_a_generated_sample(run_cli) -> None:
+    result = run_cli("demo", "--format", "json")
+    assert result.code == 1
+    rules = {f["rule"] for f in result.json()["findings"]}
+    assert "meta-access-token" in rules
+    assert "EAAB" not in result.out.replace("'EAAB…'", "").replace('EAAB********', "")

@@ -399,6 +399,25 @@ def explain(rule_id: str) -> int:
     return EXIT_CLEAN
 
 
+@cli.command()
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text",
+              show_default=True)
+def demo(fmt: str) -> int:
+    """Scan a generated sample WhatsApp integration (fake credentials) to see wabaguard work."""
+    import tempfile
+
+    from wabaguard.config import Config
+    from wabaguard.demo import write_sample
+    from wabaguard.scan import run_scan
+
+    with tempfile.TemporaryDirectory(prefix="wabaguard-demo-") as tmp:
+        write_sample(Path(tmp))
+        click.echo(f"wabaguard demo: scanning a generated sample project in {tmp}\n", err=True)
+        result = run_scan(["."], Config(), cwd=tmp)
+        rc = _finish(result, Config(), fmt, None, [])
+    return rc
+
+
 @cli.command("plugin-path")
 def plugin_path() -> int:
     """Print the path of wabaguard's detect-secrets plugin file (for `detect-secrets -p`)."""
