@@ -141,3 +141,28 @@ class Dialog360ApiKeyDetector(_WabaguardPlugin):
 class WhatsAppCredentialLiteralDetector(_WabaguardPlugin):
     secret_type = "WhatsApp Credential Literal"
     rule_id = "whatsapp-credential-literal"
+
+
+class MessageBirdAccessKeyDetector(_WabaguardPlugin):
+    secret_type = "MessageBird Access Key"
+    rule_id = "messagebird-access-key"
+
+
+class GupshupApiKeyDetector(_WabaguardPlugin):
+    secret_type = "Gupshup API Key"
+    rule_id = "gupshup-api-key"
+
+
+class KaleyraApiKeyDetector(_WabaguardPlugin):
+    secret_type = "Kaleyra API Key"
+    rule_id = "kaleyra-api-key"
+
+
+class ChatApiTokenDetector(_WabaguardPlugin):
+    secret_type = "Chat API Token"
+    rule_id = "chat-api-token"
+
+
+class BspApiKeyDetector(_WabaguardPlugin):
+    secret_type = "WhatsApp BSP API Key"
+    rule_id = "bsp-api-key"

@@ -67,6 +67,10 @@ def write_samples(root: Path) -> dict[str, list[tuple[str, int]]]:
         "GREEN_API_URL=https://api.green-api.com\n"
         f"API_TOKEN_INSTANCE={fakes.green_api_token(seed=46)}\n"
         f"APP_TOKEN={fakes.meta_app_token(seed=47)}\n"
+        f"WATI_API_TOKEN={fakes.alnum(30, seed=50)}7\n"
+        f"MAYTAPI_API_TOKEN={fakes.uuid4(seed=51)}\n"
+        f"CHAT_URL=https://api.chat-api.com/instance12345/sendMessage?token={fakes.chat_api_token(seed=52)}\n"
+        f"MESSAGEBIRD_API_KEY={fakes.messagebird_key(seed=53)}\n"
     )
     return {
         "bot.py": [("Meta Access Token", 2), ("360dialog API Key", 3), ("Infobip API Key", 4)],
@@ -75,6 +79,10 @@ def write_samples(root: Path) -> dict[str, list[tuple[str, int]]]:
             ("WhatsApp Credential Literal", 2),
             ("GREEN-API Instance Token", 4),
             ("Meta App Access Token", 5),
+            ("WhatsApp BSP API Key", 6),
+            ("WhatsApp BSP API Key", 7),  # a UUID key, recorded without dashes
+            ("Chat API Token", 8),
+            ("MessageBird Access Key", 9),
         ],
     }
 

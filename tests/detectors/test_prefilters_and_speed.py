@@ -46,6 +46,39 @@ GENERATORS: dict[str, tuple[tuple[str, ...], Callable[[int], str]]] = {
         ('"D360-API-KEY": "{T}"', "D360_API_KEY={T}", "d360-api-key: {T}"),
         lambda s: fakes.d360_key(seed=s) + "7",
     ),
+    "messagebird-access-key": (
+        (
+            "Authorization: AccessKey {T}",
+            "MESSAGEBIRD_API_KEY={T}",
+            "messagebird = require('messagebird')('{T}')",
+        ),
+        lambda s: fakes.messagebird_key(live=s % 2 == 0, seed=s),
+    ),
+    "gupshup-api-key": (
+        ("'apikey': '{T}'", "GUPSHUP_API_KEY={T}"),
+        lambda s: fakes.gupshup_key(seed=s),
+    ),
+    "kaleyra-api-key": (
+        ('"api-key": "{T}"', "KALEYRA_API_KEY={T}"),
+        lambda s: fakes.kaleyra_key(seed=s),
+    ),
+    "chat-api-token": (
+        (
+            "https://api.chat-api.com/instance123456/sendMessage?token={T}",
+            "eu5.chat-api.com/instance9/status?a=1&token={T}",
+        ),
+        lambda s: fakes.chat_api_token(seed=s) + "7",
+    ),
+    "bsp-api-key": (
+        (
+            "WATI_API_TOKEN={T}",
+            '"x-aisensy-api-key": "{T}"',
+            "https://api.ultramsg.com/instance1/messages/chat?token={T}",
+            "VONAGE_API_SECRET='{T}'",
+            "headers: { apiKey: '{T}' } // gallabox",
+        ),
+        lambda s: fakes.alnum(23, seed=s) + "5",
+    ),
     "whatsapp-credential-literal": (
         ('WHATSAPP_TOKEN = "{T}"', "WA_API_KEY={T}", "waToken: '{T}'", 'CHAT_API_KEY = "{T}"'),
         lambda s: fakes.alnum(31, seed=s) + "3",

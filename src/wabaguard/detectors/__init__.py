@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from wabaguard.detectors.base import Detector
+from wabaguard.detectors.bsp import BspApiKeyDetector
 from wabaguard.detectors.dialog360 import Dialog360ApiKeyDetector
 from wabaguard.detectors.green_api import GreenApiTokenDetector
 from wabaguard.detectors.infobip import InfobipApiKeyDetector
 from wabaguard.detectors.literal import WhatsAppCredentialLiteralDetector
+from wabaguard.detectors.messaging_keys import (
+    ChatApiTokenDetector,
+    GupshupApiKeyDetector,
+    KaleyraApiKeyDetector,
+    MessageBirdAccessKeyDetector,
+)
 from wabaguard.detectors.meta import (
     MetaAccessTokenDetector,
     MetaAppAccessTokenDetector,
@@ -23,9 +30,14 @@ def all_detectors() -> tuple[Detector, ...]:
         MetaAppAccessTokenDetector(),
         InfobipApiKeyDetector(),
         GreenApiTokenDetector(),
+        MessageBirdAccessKeyDetector(),
+        GupshupApiKeyDetector(),
+        KaleyraApiKeyDetector(),
+        ChatApiTokenDetector(),
         MetaAppSecretDetector(),
         WhatsAppVerifyTokenDetector(),
         Dialog360ApiKeyDetector(),
+        BspApiKeyDetector(),
         WhatsAppCredentialLiteralDetector(),
     )
 
