@@ -68,7 +68,7 @@ def _plugins_used(secret_types: Iterable[str]) -> tuple[list[dict[str, Any]], li
 
 def _our_plugins() -> list[tuple[str, str, str]]:
     try:
-        from wabaguard import detect_secrets_plugins as module  # type: ignore[attr-defined]
+        from wabaguard import detect_secrets_plugins as module
     except ImportError:
         return []
     from detect_secrets.plugins.base import BasePlugin

@@ -1,0 +1,92 @@
+"""Docs, manifests and code cannot drift: these tests read them."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO
+
+from wabaguard.findings import Kind
+from wabaguard.registry import all_rules
+
+RULES = all_rules()
+
+
+def test_rule_ids_are_unique_kebab_case() -> None:
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
+    for rule_id in ids:
+        assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", rule_id), rule_id
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_every_rule_is_documented(rule) -> None:
+    page = REPO / "docs" / "rules" / f"{rule.id}.md"
+    assert page.is_file(), f"missing docs/rules/{rule.id}.md"
+    first = page.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith(f"# {rule.id}"), first
+    assert rule.help_uri.endswith(f"/docs/rules/{rule.id}.md")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_every_rule_has_a_one_line_fix(rule) -> None:
+    assert rule.title and "\n" not in rule.title
+    assert rule.fix and "\n" not in rule.fix and len(rule.fix) < 200
+    if rule.kind is Kind.CREDENTIAL:
+        assert rule.secret_type, "credential rules need a detect-secrets secret_type"
+
+
+def test_no_orphan_rule_pages() -> None:
+    ids = {r.id for r in RULES}
+    pages = {p.stem for p in (REPO / "docs" / "rules").glob("*.md")} - {"README"}
+    assert pages <= ids, f"pages without a rule: {sorted(pages - ids)}"
+
+
+def test_rules_index_lists_every_rule() -> None:
+    index = (REPO / "docs" / "rules" / "README.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"[{rule.id}]({rule.id}.md)" in index, rule.id
+
+
+def test_hooks_manifest_is_documented() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert {h["id"] for h in hooks} == {"wabaguard", "wabaguard-workflows"}
+    for hook in hooks:
+        assert f"id: {hook['id']}" in readme
+        assert hook["entry"].startswith("wabaguard scan")
+        assert hook["language"] == "python"
+
+
+def test_readme_starts_with_the_two_setup_commands() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert len(block) == 2
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = block[1]
+    for part in test_command.split(" && "):
+        assert part.replace("python3 -m pip install", "python3 -m pip install --quiet "
+                            "--disable-pip-version-check") in ci or part in ci, part
+
+
+def test_ruff_clean() -> None:
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks"],
+                          cwd=REPO, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_mypy_strict_clean() -> None:
+    proc = subprocess.run([sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_rules_index_is_current(run_cli) -> None:
+    """Regenerate with: wabaguard rules --format markdown > docs/rules/README.md"""
+    generated = run_cli("rules", "--format", "markdown").out
+    assert (REPO / "docs" / "rules" / "README.md").read_text(encoding="utf-8") == generated
