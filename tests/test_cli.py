@@ -364,3 +364,52 @@ def test_demo_scans_a_generated_sample(run_cli) -> None:
     rules = {f["rule"] for f in result.json()["findings"]}
     assert "meta-access-token" in rules
     assert "EAAB" not in result.out.replace("'EAAB…'", "").replace('EAAB********', "")
+
+
+def test_parallel_scan_matches_serial(run_cli, tmp_path: Path) -> None:
+    for i in range(80):
+        body = f'K = "{fakes.aws_access_key_id(seed=100 + i)}"\n' if i % 7 == 0 else "x = 1\n"
+        (tmp_path / f"m{i:03}.py").write_text(body * 3)
+    serial = run_cli("scan", "--format", "json", "--jobs", "1", cwd=tmp_path).json()
+    parallel = run_cli("scan", "--format", "json", "--jobs", "2", cwd=tmp_path).json()
+    assert serial["findings"] == parallel["findings"]
+    assert len(serial["findings"]) == 12 * 3
+    assert parallel["stats"]["files_scanned"] == 80
+
+
+def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
+    """A slow scan on a terminal shows files done/total on stderr; piped, it never does."""
+    import pty
+
+    for i in range(3):
+        (tmp_path / f"f{i}.txt").write_text("hello\n")
+    code = (
+        "import sys, time, wabaguard.scan as s\n"
+        "orig = s.scan_file\n"
+        "def slow(*a, **k):\n"
+        "    time.sleep(0.6)\n"
+        "    return orig(*a, **k)\n"
+        "s.scan_file = slow\n"
+        "from wabaguard.cli import main\n"
+        "sys.exit(main(['scan', '.', '--format', 'json', '-o', 'out.json']))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: stdout and stderr are the terminal
+        os.chdir(tmp_path)
+        os.execve(sys.executable, [sys.executable, "-c", code], env)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert b"wabaguard: 3/3 files" in seen
+    piped = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                           capture_output=True, check=False)
+    assert b"files" not in piped.stderr
