@@ -1,8 +1,16 @@
-"""Which files a scan looks at: git-aware, .gitignore-aware, never out of the tree."""
+"""Which files a scan looks at: git-aware, .gitignore-aware, never out of the tree.
+
+Every path considered ends up either as a ``Candidate`` or as a ``Skipped`` entry with a
+reason; nothing is dropped silently except exact duplicates (the same file named twice).
+Nothing here executes code from the scanned repository: git runs with its hooks-like
+configuration (``core.fsmonitor``) switched off.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -10,11 +18,24 @@ from pathlib import Path
 
 import pathspec
 
+# A .gitignore larger than this is not a .gitignore; read no more of it.
+MAX_IGNORE_FILE = 1024 * 1024
+
+# Configuration a repository can set that makes `git ls-files` run a program: a scanned
+# repository's .git/config is as untrusted as its files (a tarball or a CI cache can ship one).
+_GIT_SAFE_CONFIG = (
+    "-c", "core.fsmonitor=false",
+    "-c", "core.untrackedCache=false",
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Candidate:
     abspath: str
-    relpath: str  # POSIX, relative to the working directory (or as given)
+    relpath: str  # POSIX, relative to the working directory (or as given), printable
+    # Real path of the tree this file was found in: reads must resolve inside it. None for a
+    # file named explicitly outside the working directory.
+    root: str | None = None
 
 
 @dataclass(frozen=True)
@@ -23,57 +44,114 @@ class Skipped:
     reason: str
 
 
+def printable(path: str) -> str:
+    """A path as reports show it: control characters and undecodable bytes escaped.
+
+    A newline in a file name must not start a fake line in a report, and a name that is not
+    valid UTF-8 (``surrogateescape``) cannot be written to a UTF-8 report at all.
+    """
+    if path.isprintable():
+        return path
+    out: list[str] = []
+    for char in path:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as os.fsdecode keeps it
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif char == "\r":
+            out.append("\\r")
+        elif 0xD800 <= code <= 0xDFFF or not char.isprintable():
+            out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def display_path(path: str, cwd: str) -> str:
     rel = os.path.relpath(path, cwd)
     if rel.startswith(".." + os.sep) or rel == ".." or os.path.isabs(rel):
         rel = path
-    return Path(rel).as_posix()
+    return printable(Path(rel).as_posix())
+
+
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _git_files(root: str) -> list[str] | None:
     """Tracked plus untracked-not-ignored files under ``root``, or None outside git."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
     try:
         proc = subprocess.run(
-            ["git", "-C", root, "ls-files", "-z", "-co", "--exclude-standard", "--", "."],
+            [
+                "git", *_GIT_SAFE_CONFIG, "-C", root,
+                "ls-files", "-z", "-co", "--exclude-standard", "--", ".",
+            ],
             capture_output=True,
+            stdin=subprocess.DEVNULL,
             check=False,
             timeout=120,
-        )
+            env=env,
+        )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired):
         return None
     if proc.returncode != 0:
         return None
-    names = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return [n for n in names if n]
+    # -z: names are raw bytes, never quoted; undecodable bytes survive as surrogates.
+    names = os.fsdecode(proc.stdout).split("\0")
+    return sorted({n for n in names if n})  # -co lists a modified tracked file twice
 
 
-def _walk(root: str) -> Iterator[str]:
+def _read_ignore_file(path: str, root_real: str) -> pathspec.GitIgnoreSpec | None:
+    """A .gitignore as a spec, or None when it is not a small regular file inside the tree."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or not _inside(os.path.realpath(path), root_real):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read(MAX_IGNORE_FILE)
+        return pathspec.GitIgnoreSpec.from_lines(data.decode("utf-8", "replace").splitlines())
+    except (OSError, ValueError, TypeError):
+        return None  # pathspec rejects some malformed patterns; ignore the whole file then
+
+
+def _walk(root: str, skipped: list[Skipped], cwd: str) -> Iterator[str]:
     """Every file below root, honouring .gitignore files found on the way (outside git)."""
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    root_real = os.path.realpath(root)
+
+    def unreadable(exc: OSError) -> None:
+        where = exc.filename if isinstance(exc.filename, str) else root
+        skipped.append(
+            Skipped(display_path(where, cwd), f"cannot list directory: {_reason(exc)}")
+        )
+
+    def ignored(rel: str, is_dir: bool) -> bool:
+        for base, spec in specs:
+            if rel.startswith(base):
+                sub = rel[len(base) :] + ("/" if is_dir else "")
+                if spec.match_file(sub):
+                    return True
+        return False
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
         rel_dir = os.path.relpath(dirpath, root)
         rel_dir = "" if rel_dir == "." else Path(rel_dir).as_posix() + "/"
-        ignore_file = os.path.join(dirpath, ".gitignore")
-        if os.path.isfile(ignore_file):
-            try:
-                with open(ignore_file, encoding="utf-8", errors="replace") as fh:
-                    spec = pathspec.GitIgnoreSpec.from_lines(fh)
-                specs.append((rel_dir, spec))
-            except OSError:
-                pass
-
-        def ignored(rel: str, is_dir: bool) -> bool:
-            for base, spec in specs:
-                if rel.startswith(base):
-                    sub = rel[len(base) :] + ("/" if is_dir else "")
-                    if spec.match_file(sub):
-                        return True
-            return False
-
+        spec = _read_ignore_file(os.path.join(dirpath, ".gitignore"), root_real)
+        if spec is not None:
+            specs.append((rel_dir, spec))
         kept = []
         for d in sorted(dirnames):
             rel = rel_dir + d
             if d == ".git" or ignored(rel, True):
+                continue
+            if os.path.islink(os.path.join(dirpath, d)):
+                # Not descended (it may loop or leave the tree); reported by _consider.
+                yield os.path.join(dirpath, d)
                 continue
             kept.append(d)
         dirnames[:] = kept
@@ -90,25 +168,47 @@ def discover(
 ) -> tuple[list[Candidate], list[Skipped]]:
     """Expand PATH arguments into files to scan, plus what was skipped and why."""
     exclude_spec = pathspec.GitIgnoreSpec.from_lines(list(excludes))
-    seen: set[str] = set()
+    seen: dict[tuple[int, int], str] = {}
     found: list[Candidate] = []
     skipped: list[Skipped] = []
+    cwd_real = os.path.realpath(cwd)
     for raw in paths:
         path = os.path.join(cwd, raw)
-        if os.path.isdir(path):
+        if os.path.isdir(path) and not _is_dir_link_out(path, cwd, cwd_real):
             root_real = os.path.realpath(path)
             listed = _git_files(path)
             files = (
-                (os.path.join(path, name) for name in listed) if listed is not None else _walk(path)
+                (os.path.join(path, name) for name in listed)
+                if listed is not None
+                else _walk(path, skipped, cwd)
             )
             for file in files:
                 _consider(file, root_real, cwd, exclude_spec, seen, found, skipped)
         elif os.path.lexists(path):
             # Files named explicitly are scanned even when ignored (pre-commit passes them).
-            _consider(path, None, cwd, exclude_spec, seen, found, skipped)
+            # One inside the working directory must resolve inside it too.
+            lexical = os.path.normpath(os.path.abspath(path))
+            root = cwd_real if _inside(lexical, os.path.normpath(cwd)) else None
+            if root is None and os.path.islink(path):
+                root = cwd_real
+            _consider(path, root, cwd, exclude_spec, seen, found, skipped)
         else:
             skipped.append(Skipped(display_path(path, cwd), "no such file or directory"))
     return found, skipped
+
+
+def _is_dir_link_out(path: str, cwd: str, cwd_real: str) -> bool:
+    """A directory argument inside the working directory that is a link leading out of it."""
+    lexical = os.path.normpath(os.path.abspath(path))
+    return (
+        os.path.islink(path.rstrip("/") or path)
+        and _inside(lexical, os.path.normpath(cwd))
+        and not _inside(os.path.realpath(path), cwd_real)
+    )
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
 
 
 def _consider(
@@ -116,23 +216,67 @@ def _consider(
     root_real: str | None,
     cwd: str,
     exclude_spec: pathspec.GitIgnoreSpec,
-    seen: set[str],
+    seen: dict[tuple[int, int], str],
     found: list[Candidate],
     skipped: list[Skipped],
 ) -> None:
     rel = display_path(file, cwd)
     if exclude_spec.match_file(rel):
         return
-    real = os.path.realpath(file)
-    if os.path.islink(file):
-        if root_real is None:
-            root_real = os.path.realpath(cwd)
-        if not (real == root_real or real.startswith(root_real + os.sep)):
-            skipped.append(Skipped(rel, "symbolic link pointing outside the scanned tree"))
-            return
-    if real in seen:
+    is_link = os.path.islink(file)
+    try:
+        st = os.stat(file)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            skipped.append(Skipped(rel, "symbolic link loop"))
+        elif exc.errno == errno.ENOENT and is_link:
+            skipped.append(Skipped(rel, "broken symbolic link"))
+        elif exc.errno == errno.ENOENT:
+            # Listed by git but gone from the working tree (deleted, or renamed by case).
+            skipped.append(Skipped(rel, "no such file (deleted since it was listed)"))
+        else:
+            skipped.append(Skipped(rel, f"cannot read: {_reason(exc)}"))
         return
-    seen.add(real)
-    if os.path.isdir(file):
-        return  # e.g. a git submodule or a symlink to a directory
-    found.append(Candidate(file, rel))
+    real = os.path.realpath(file)
+    if root_real is not None and not _inside(real, root_real):
+        reason = (
+            "symbolic link pointing outside the scanned tree"
+            if is_link
+            else "resolves outside the scanned tree (through a symbolic link)"
+        )
+        skipped.append(Skipped(rel, reason))
+        return
+    if stat.S_ISDIR(st.st_mode):
+        if is_link:
+            skipped.append(
+                Skipped(rel, "symbolic link to a directory (its files are scanned where they are)")
+            )
+        else:
+            skipped.append(Skipped(rel, "directory, not a file (a git submodule?)"))
+        return
+    if not stat.S_ISREG(st.st_mode):
+        skipped.append(Skipped(rel, f"not a regular file ({_file_kind(st.st_mode)})"))
+        return
+    key = (st.st_dev, st.st_ino)
+    first = seen.get(key)
+    if first is not None:
+        if first != real:
+            skipped.append(
+                Skipped(rel, f"same file as {display_path(first, cwd)} (a hard link or a name "
+                        "differing only in case)")
+            )
+        return
+    seen[key] = real
+    found.append(Candidate(file, rel, root_real))
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "named pipe"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode):
+        return "character device"
+    if stat.S_ISBLK(mode):
+        return "block device"
+    return "special file"

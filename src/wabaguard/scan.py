@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from wabaguard import redact
 from wabaguard.config import Config
@@ -45,32 +48,64 @@ class ScanResult:
         return len(self.skipped)
 
 
-class _Unreadable(Exception):
-    pass
+class _Skip(Exception):
+    """The file is not scanned, for a reason that is not an error (not a regular file...)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# A long token-like run in an error message is masked even when no detector reported it:
+# a parser's message may quote the input it choked on.
+_TOKEN_RUN = re.compile(r"(?<![A-Za-z0-9+/=_.-])[A-Za-z0-9+/=_.-]{20,}")
+MAX_MESSAGE = 300
+
+
+def safe_message(text: str, secrets: Iterable[str]) -> str:
+    """An error message fit to print: known secrets and token-like runs masked, length capped."""
+    text = redact.redact_secrets(text, secrets)
+
+    def mask(match: re.Match[str]) -> str:
+        value = match.group()
+        if any(c.isdigit() for c in value) and any(c.isalpha() for c in value):
+            return redact.mask(value)
+        return value
+
+    text = _TOKEN_RUN.sub(mask, text)
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "…"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when ``head`` looks like mostly-ASCII UTF-16, else None."""
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    even_nuls = head[0 : 2 * pairs : 2].count(0)
+    odd_nuls = head[1 : 2 * pairs : 2].count(0)
+    if odd_nuls >= 0.9 * pairs and even_nuls <= 0.05 * pairs:
+        return "utf-16-le"
+    if even_nuls >= 0.9 * pairs and odd_nuls <= 0.05 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def _decode_lines(data: bytes, path: str, result: FileResult) -> list[str] | None:
     """Bytes to lines; None when the file is binary (and recorded as skipped)."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-        text = data.decode("utf-8", "replace")
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        text = data.decode("utf-32", "replace")
+    elif data.startswith(codecs.BOM_UTF8):
+        text = _decode_utf8(data[len(codecs.BOM_UTF8) :], path, result)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16", "replace")
     elif b"\0" in data[:SNIFF_BYTES]:
-        result.skipped.append(Skipped(path, "binary file"))
-        return None
+        encoding = _utf16_without_bom(data[:SNIFF_BYTES])
+        if encoding is None:
+            result.skipped.append(Skipped(path, "binary file"))
+            return None
+        text = data.decode(encoding, "replace")
     else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            # Scan it anyway (credentials are ASCII); say so, so nothing is silently lost.
-            result.errors.append(
-                ScanError(
-                    path,
-                    f"invalid UTF-8 at byte {exc.start}; scanned with undecodable bytes replaced",
-                )
-            )
-            text = data.decode("utf-8", "replace")
+        text = _decode_utf8(data, path, result)
     lines = text.split("\n")
     if "\r" in text:
         lines = [line[:-1] if line.endswith("\r") else line for line in lines]
@@ -79,9 +114,31 @@ def _decode_lines(data: bytes, path: str, result: FileResult) -> list[str] | Non
     return lines
 
 
-def _stream_lines(fh: object, path: str, result: FileResult) -> Iterator[str]:
+def _decode_utf8(data: bytes, path: str, result: FileResult) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # Scan it anyway (credentials are ASCII); say so, so nothing is silently lost.
+        result.errors.append(
+            ScanError(
+                path,
+                f"invalid UTF-8 at byte {exc.start}; scanned with undecodable bytes replaced",
+            )
+        )
+        return data.decode("utf-8", "replace")
+
+
+def _stream_lines(fh: BinaryIO, path: str, result: FileResult, limit: int) -> Iterator[str]:
     bad = False
-    for raw in fh:  # type: ignore[attr-defined]
+    total = 0
+    for raw in fh:
+        total += len(raw)
+        if total > limit:
+            result.errors.append(
+                ScanError(path, f"grew past the {limit}-byte limit while being read; "
+                          "the rest was not scanned")
+            )
+            return
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -94,55 +151,116 @@ def _stream_lines(fh: object, path: str, result: FileResult) -> Iterator[str]:
         yield line.rstrip("\r\n")
 
 
-def scan_file(engine: Engine, candidate: Candidate, config: Config) -> FileResult:
-    from wabaguard import workflows
+def _open_regular(candidate: Candidate) -> tuple[BinaryIO, os.stat_result]:
+    """Open a candidate for reading, re-checking what discovery checked (it may have changed).
 
+    Never blocks: a file replaced by a FIFO since discovery is opened non-blocking and then
+    refused. Never leaves the tree: a path that now resolves outside it is refused.
+    """
+    if candidate.root is not None:
+        real = os.path.realpath(candidate.abspath)
+        if not (real == candidate.root or real.startswith(candidate.root.rstrip(os.sep) + os.sep)):
+            raise _Skip("resolves outside the scanned tree (changed during the scan)")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(candidate.abspath, flags)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _Skip("not a regular file")
+        return os.fdopen(fd, "rb"), st
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _debug() -> bool:
+    return bool(os.environ.get("WABAGUARD_DEBUG"))
+
+
+def _internal_error(path: str, where: str, exc: BaseException) -> ScanError:
+    # Never the exception's text: it may quote the line being scanned.
+    if _debug():  # for developers only: a traceback may quote scanned content
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    return ScanError(
+        path,
+        f"internal error in {where} ({type(exc).__name__}); the rest of this file was not "
+        "analysed; please report it (WABAGUARD_DEBUG=1 shows the traceback)",
+    )
+
+
+def scan_file(engine: Engine, candidate: Candidate, config: Config) -> FileResult:
+    """Scan one file. Never raises: problems become ``errors`` or ``skipped`` entries."""
     result = FileResult()
     path = candidate.relpath
     state = FileState()
     try:
-        st = os.stat(candidate.abspath)
-        if not stat.S_ISREG(st.st_mode):
-            result.skipped.append(Skipped(path, "not a regular file"))
-            return result
-        if st.st_size > config.max_file_size:
-            result.skipped.append(
-                Skipped(
-                    path, f"larger than the {config.max_file_size}-byte limit (--max-file-size)"
-                )
-            )
-            return result
-        is_workflow = workflows.is_workflow_path(path)
-        with open(candidate.abspath, "rb") as fh:
-            if st.st_size <= WHOLE_FILE_LIMIT or is_workflow:
-                lines = _decode_lines(fh.read(), path, result)
-                if lines is None:
-                    return result
-                result.findings.extend(engine.scan_lines(path, lines, state))
-            else:
-                head = fh.read(SNIFF_BYTES)
-                if b"\0" in head:
-                    result.skipped.append(Skipped(path, "binary file"))
-                    return result
-                fh.seek(0)
-                lines = []
-                result.findings.extend(
-                    engine.scan_lines(path, _stream_lines(fh, path, result), state)
-                )
-        result.scanned = 1
-        result.bytes = st.st_size
-        if is_workflow:
-            result.findings.extend(_workflow_findings(engine, path, lines, state, result))
+        lines = _read_and_scan(engine, candidate, config, result, state)
+    except _Skip as skip:
+        result.skipped.append(Skipped(path, skip.reason))
+        return result
+    except FileNotFoundError:
+        result.skipped.append(Skipped(path, "no such file (deleted since it was listed)"))
+        return result
     except OSError as exc:
         result.errors.append(ScanError(path, f"cannot read: {exc.strerror or type(exc).__name__}"))
+        return result
     except RecursionError:
         result.errors.append(ScanError(path, "input nested too deeply to analyse"))
+        return result
+    except MemoryError:
+        result.errors.append(ScanError(path, "out of memory while scanning this file"))
+        return result
     except Exception as exc:  # an internal error must not lose the rest of the scan
-        message = redact.redact_secrets(str(exc), state.secrets)[:200]
-        result.errors.append(
-            ScanError(path, f"internal error ({type(exc).__name__}: {message}); please report it")
-        )
+        result.errors.append(_internal_error(path, "the credential scan", exc))
+        return result
+    if lines is None:
+        return result
+    try:
+        result.findings.extend(_workflow_findings(engine, path, lines, state, result))
+    except RecursionError:
+        result.errors.append(ScanError(path, "workflow nested too deeply to analyse"))
+    except MemoryError:
+        result.errors.append(ScanError(path, "out of memory while analysing this workflow"))
+    except Exception as exc:
+        result.errors.append(_internal_error(path, "the workflow analysis", exc))
     return result
+
+
+def _read_and_scan(
+    engine: Engine, candidate: Candidate, config: Config, result: FileResult, state: FileState
+) -> list[str] | None:
+    """Credential pass; returns the lines when the workflow pass should run on them."""
+    from wabaguard import workflows
+
+    path = candidate.relpath
+    fh, st = _open_regular(candidate)
+    with fh:
+        if st.st_size > config.max_file_size:
+            raise _Skip(f"larger than the {config.max_file_size}-byte limit (--max-file-size)")
+        is_workflow = workflows.is_workflow_path(path)
+        if st.st_size <= WHOLE_FILE_LIMIT or is_workflow:
+            data = fh.read(config.max_file_size + 1)  # the file may have grown since fstat
+            if len(data) > config.max_file_size:
+                raise _Skip(
+                    f"larger than the {config.max_file_size}-byte limit (--max-file-size)"
+                )
+            lines = _decode_lines(data, path, result)
+            if lines is None:
+                return None
+            source: Iterable[str] = lines
+        else:
+            head = fh.read(SNIFF_BYTES)
+            if b"\0" in head:
+                raise _Skip("binary file")
+            fh.seek(0)
+            lines = None
+            source = _stream_lines(fh, path, result, config.max_file_size)
+        # Findings are kept as they come: an internal error later in the file keeps them.
+        for finding in engine.scan_lines(path, source, state):
+            result.findings.append(finding)
+    result.scanned = 1
+    result.bytes = st.st_size
+    return lines if is_workflow else None
 
 
 def _workflow_findings(
@@ -155,7 +273,7 @@ def _workflow_findings(
         produced = list(workflows.analyze(path, text, engine.config))
     except workflows.WorkflowError as exc:
         where = f" at line {exc.line}, column {exc.column}" if exc.line else ""
-        message = redact.redact_secrets(exc.message, state.secrets)
+        message = safe_message(str(exc.message), state.secrets)
         result.errors.append(ScanError(path, f"cannot analyse workflow{where}: {message}"))
         return
     occurrences: dict[tuple[str, str], int] = {}
@@ -226,30 +344,49 @@ def run_scan(
     scanned = 0
     total_bytes = 0
     workers = _choose_jobs(jobs, candidates)
-    results: Iterator[FileResult]
+
+    def collect(file_result: FileResult) -> None:
+        nonlocal scanned, total_bytes
+        findings.extend(file_result.findings)
+        errors.extend(file_result.errors)
+        skipped.extend(file_result.skipped)
+        scanned += file_result.scanned
+        total_bytes += file_result.bytes
+
+    done = 0
     if workers > 1:
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
         ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(config,))
-        results = pool.imap(_work, candidates, chunksize=16)
+        with ProcessPoolExecutor(
+            workers, mp_context=ctx, initializer=_init_worker, initargs=(config,)
+        ) as pool:
+            try:
+                for file_result in pool.map(_work, candidates, chunksize=16):
+                    collect(file_result)
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(candidates))
+            except BrokenProcessPool:
+                # A worker died (a crash in native code, the OOM killer): say which files
+                # were not scanned instead of hanging or losing them.
+                for candidate in candidates[done:]:
+                    errors.append(
+                        ScanError(
+                            candidate.relpath,
+                            "not scanned: a scan worker process died on this file or one "
+                            "near it (re-run with --jobs 1 to find which)",
+                        )
+                    )
     else:
-        pool = None
         engine = Engine(config, all_detectors())
-        results = (scan_file(engine, c, config) for c in candidates)
-    try:
-        for done, file_result in enumerate(results, start=1):
-            findings.extend(file_result.findings)
-            errors.extend(file_result.errors)
-            skipped.extend(file_result.skipped)
-            scanned += file_result.scanned
-            total_bytes += file_result.bytes
+        for candidate in candidates:
+            collect(scan_file(engine, candidate, config))
+            done += 1
             if progress is not None:
                 progress(done, len(candidates))
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
     findings.sort(key=Finding.sort_key)
     return ScanResult(
         findings, errors, skipped, scanned, total_bytes, time.perf_counter() - started
