@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, git
 
 import fakes
+from conftest import REPO, git
 
 FORMATS = ("text", "json", "sarif", "github", "markdown")
 
@@ -118,7 +118,8 @@ def test_missing_path_is_reported_not_fatal(run_cli, tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("hi\n")
     result = run_cli("scan", "a.txt", "missing.txt", "--format", "json", cwd=tmp_path)
     assert result.code == 0
-    assert {"path": "missing.txt", "reason": "no such file or directory"} in result.json()["skipped"]
+    missing = {"path": "missing.txt", "reason": "no such file or directory"}
+    assert missing in result.json()["skipped"]
 
 
 # -- configuration ----------------------------------------------------------------------

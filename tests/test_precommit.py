@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, git
 
 import fakes
+from conftest import REPO, git
 
 pytestmark = pytest.mark.slow
 
