@@ -1,0 +1,607 @@
+"""A YAML node graph with exact positions, and the workflow/action structure built on it.
+
+PyYAML's event stream (the C parser when available) is composed here by an iterative
+composer of our own, for three reasons: every node keeps its character span in the file;
+nesting depth, node count and alias expansion are bounded while composing (the C composer is
+recursive and a 100k-deep flow collection crashes the interpreter); and duplicate keys,
+custom tags, merge keys and multiple documents are reported instead of silently accepted.
+Nothing is ever constructed into Python objects beyond strings.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import yaml
+
+Route = tuple[str | int, ...]
+NodeKind = Literal["scalar", "mapping", "sequence"]
+
+# GitHub workflows are shallow; anything deeper than this is hostile or broken.
+MAX_DEPTH = 200
+# Aliases share nodes, so composing is linear; what explodes is walking the expanded tree.
+# Refuse documents whose expanded size is both large and far beyond their real size.
+MAX_EXPANDED = 400_000
+EXPANSION_RATIO = 8
+
+_STANDARD_TAG = "tag:yaml.org,2002:"
+# Explicit tags that only restate a plain type; anything else (``!!python/…``, ``!custom``) is
+# refused even though we never construct objects: GitHub rejects them too.
+_PLAIN_TAGS = frozenset({"str", "int", "float", "bool", "null", "map", "seq"})
+
+try:  # the C parser when PyYAML was built with libyaml
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+
+class ModelError(Exception):
+    """Unusable input, with a 0-based character offset into the file."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    """One YAML node. ``start``/``end`` are character offsets in the file (end exclusive)."""
+
+    kind: NodeKind
+    start: int
+    end: int
+    value: str = ""  # scalars only
+    style: str = ""  # scalars: "", "'", '"', "|", ">"
+    items: tuple[tuple[Node, Node], ...] = ()  # mappings
+    children: tuple[Node, ...] = ()  # sequences
+    size: int = 1  # node count with aliases expanded
+    keys: Mapping[str, Node] = field(default_factory=dict)  # mapping: scalar key -> value
+
+    @property
+    def is_scalar(self) -> bool:
+        return self.kind == "scalar"
+
+    @property
+    def is_mapping(self) -> bool:
+        return self.kind == "mapping"
+
+    @property
+    def is_sequence(self) -> bool:
+        return self.kind == "sequence"
+
+    def get(self, key: str) -> Node | None:
+        return self.keys.get(key)
+
+    def get_str(self, key: str) -> str | None:
+        node = self.keys.get(key)
+        return node.value if node is not None and node.is_scalar else None
+
+    def key_node(self, key: str) -> Node | None:
+        for k, _ in self.items:
+            if k.is_scalar and k.value == key:
+                return k
+        return None
+
+    def str_items(self) -> Iterator[tuple[Node, Node]]:
+        """Mapping entries whose key is a scalar."""
+        for k, v in self.items:
+            if k.is_scalar:
+                yield k, v
+
+
+@dataclass(frozen=True)
+class _Frame:
+    kind: NodeKind
+    start: int
+    anchor: str | None
+    entries: list[Node]
+
+
+class Document:
+    """The parsed file: root node, the text, and conversion from offsets to line/column."""
+
+    def __init__(self, text: str, root: Node) -> None:
+        self.text = text
+        self.root = root
+        self._line_starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos >= 0:
+            self._line_starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        # Offset maps for scalars, computed on demand, keyed by node identity.
+        self._offsets: dict[int, list[int]] = {}
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset."""
+        offset = max(0, min(offset, len(self.text)))
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def span(self, start: int, end: int) -> tuple[int, int, int, int]:
+        """1-based (line, column, end_line, end_column exclusive) of ``[start, end)``."""
+        line, col = self.line_col(start)
+        end_line, end_col = self.line_col(max(end, start))
+        return line, col, end_line, end_col
+
+    def scalar_offsets(self, node: Node) -> list[int]:
+        """File offset of every character of ``node.value`` (plus one entry for its end)."""
+        cached = self._offsets.get(id(node))
+        if cached is None:
+            cached = map_scalar(self.text, node)
+            self._offsets[id(node)] = cached
+        return cached
+
+    def value_span(self, node: Node, start: int, end: int) -> tuple[int, int]:
+        """File offsets ``[a, b)`` of ``node.value[start:end]``."""
+        offsets = self.scalar_offsets(node)
+        last = len(offsets) - 1
+        start = max(0, min(start, last))
+        end = max(start, min(end, last))
+        if end == start:
+            return offsets[start], offsets[start]
+        return offsets[start], offsets[end - 1] + 1
+
+
+def compose(text: str) -> Node:
+    """Compose the single YAML document in ``text`` into a ``Node`` graph, or raise."""
+    stack: list[_Frame] = []
+    anchors: dict[str, Node] = {}
+    documents = 0
+    root: Node | None = None
+    real_nodes = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise ModelError(
+                        "multiple YAML documents in one file (GitHub reads only one)",
+                        _at(event.start_mark),
+                    )
+                continue
+            node: Node | None = None
+            if isinstance(event, yaml.ScalarEvent):
+                _check_tag(event.tag, _at(event.start_mark))
+                node = Node(
+                    "scalar",
+                    _at(event.start_mark),
+                    _at(event.end_mark),
+                    value=event.value,
+                    style=event.style or "",
+                )
+                real_nodes += 1
+                _register(anchors, event.anchor, node)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                _check_tag(event.tag, _at(event.start_mark))
+                if len(stack) >= MAX_DEPTH:
+                    raise ModelError(
+                        f"YAML nested deeper than {MAX_DEPTH} levels", _at(event.start_mark)
+                    )
+                kind: NodeKind = (
+                    "mapping" if isinstance(event, yaml.MappingStartEvent) else "sequence"
+                )
+                stack.append(_Frame(kind, _at(event.start_mark), event.anchor, []))
+                continue
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frame = stack.pop()
+                node = _finish(frame, _at(event.end_mark))
+                real_nodes += 1
+                _register(anchors, frame.anchor, node)
+            elif isinstance(event, yaml.AliasEvent):
+                target = anchors.get(event.anchor or "")
+                if target is None:
+                    raise ModelError(
+                        f"alias *{event.anchor} refers to an unknown or enclosing anchor",
+                        _at(event.start_mark),
+                    )
+                node = target
+            else:
+                continue
+            if node.size > MAX_EXPANDED and node.size > EXPANSION_RATIO * real_nodes:
+                raise ModelError(
+                    "YAML aliases expand to too many nodes (alias expansion bomb?)", node.start
+                )
+            if stack:
+                stack[-1].entries.append(node)
+            else:
+                root = node
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ModelError(f"invalid YAML: {problem}", mark.index if mark else 0) from None
+    except yaml.YAMLError as exc:
+        raise ModelError(f"invalid YAML: {exc.__class__.__name__}", 0) from None
+    if root is None:
+        raise ModelError("empty document: expected a mapping", 0)
+    return root
+
+
+def _at(mark: object) -> int:
+    index = getattr(mark, "index", 0)
+    return index if isinstance(index, int) else 0
+
+
+def _check_tag(tag: str | None, offset: int) -> None:
+    if tag is None or tag == "!":
+        return
+    if tag.startswith(_STANDARD_TAG) and tag[len(_STANDARD_TAG) :] in _PLAIN_TAGS:
+        return
+    raise ModelError("custom YAML tags are not supported in workflows", offset)
+
+
+def _register(anchors: dict[str, Node], anchor: str | None, node: Node) -> None:
+    if anchor is not None:
+        anchors[anchor] = node
+
+
+def _finish(frame: _Frame, end: int) -> Node:
+    entries = frame.entries
+    size = 1 + sum(n.size for n in entries)
+    if frame.kind == "sequence":
+        return Node("sequence", frame.start, end, children=tuple(entries), size=size)
+    items = tuple(zip(entries[0::2], entries[1::2], strict=False))
+    keys: dict[str, Node] = {}
+    for key, value in items:
+        if not key.is_scalar:
+            continue
+        if key.value == "<<" and key.style == "":
+            raise ModelError("YAML merge keys (<<) are not supported by GitHub Actions", key.start)
+        if key.value in keys:
+            raise ModelError(f"duplicate key {_short(key.value)!r}", key.start)
+        keys[key.value] = value
+    return Node("mapping", frame.start, end, items=items, size=size, keys=keys)
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= 40 else value[:37] + "..."
+
+
+# --- scalar offset maps ---------------------------------------------------------------------
+
+_ESCAPES = {
+    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
+    "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85",
+    "_": "\xa0", "L": "\u2028", "P": "\u2029",
+}  # fmt: skip
+_HEX_LEN = {"x": 2, "u": 4, "U": 8}
+# How far the aligner may skip source characters (indentation, quotes, line breaks) to find
+# the next value character; bounded so that a pathological scalar stays linear.
+_ALIGN_WINDOW = 512
+
+
+def map_scalar(text: str, node: Node) -> list[int]:
+    """File offset for each character of a scalar's value, plus its end offset.
+
+    The value differs from the source by indentation, folding, quotes and escapes. We list
+    the source characters that can contribute to the value (with escapes decoded), then
+    align the value against them greedily: each value character takes the next source
+    character equal to it (a folded line break may become a space or a newline).
+    """
+    value = node.value
+    if not value:
+        return [node.start]
+    candidates = _candidates(text, node)
+    out: list[int] = []
+    j = 0
+    n = len(candidates)
+    fallback = node.start
+    for ch in value:
+        k = j
+        limit = min(n, j + _ALIGN_WINDOW)
+        while k < limit:
+            src = candidates[k][1]
+            if src == ch or (src in "\r\n" and ch in " \n"):
+                break
+            k += 1
+        if k < limit:
+            fallback = candidates[k][0]
+            out.append(fallback)
+            j = k + 1
+        else:
+            out.append(fallback)
+    out.append(out[-1] + 1 if out else node.end)
+    return out
+
+
+def _candidates(text: str, node: Node) -> list[tuple[int, str]]:
+    start, end = node.start, min(node.end, len(text))
+    style = node.style
+    if style in ("|", ">"):
+        return _block_candidates(text, start, end)
+    if style == "'":
+        return [(i, text[i]) for i in range(start + 1, max(start + 1, end - 1))]
+    if style == '"':
+        return _double_quoted_candidates(text, start + 1, max(start + 1, end - 1))
+    return [(i, text[i]) for i in range(start, end)]
+
+
+def _block_candidates(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    header_end = text.find("\n", start, end)
+    if header_end < 0:
+        return []
+    pos = header_end + 1
+    # Content indentation: that of the first non-blank line (explicit indicators are rare
+    # and only shift leading spaces, which the aligner tolerates).
+    indent = 0
+    probe = pos
+    while probe < end:
+        line_end = text.find("\n", probe, end)
+        line_end = end if line_end < 0 else line_end
+        stripped = len(text[probe:line_end].lstrip(" "))
+        if stripped and text[probe:line_end].strip(" \r\t"):
+            indent = (line_end - probe) - stripped
+            break
+        probe = line_end + 1
+    out: list[tuple[int, str]] = []
+    while pos < end:
+        line_end = text.find("\n", pos, end)
+        line_end = end if line_end < 0 else line_end + 1
+        skip = 0
+        while skip < indent and pos + skip < line_end and text[pos + skip] == " ":
+            skip += 1
+        out.extend((i, text[i]) for i in range(pos + skip, line_end))
+        pos = line_end
+    return out
+
+
+def _double_quoted_candidates(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch != "\\" or i + 1 >= end:
+            out.append((i, ch))
+            i += 1
+            continue
+        nxt = text[i + 1]
+        if nxt in "\r\n":  # escaped line break: joins lines, drops the next indentation
+            i += 2
+            if nxt == "\r" and i < end and text[i] == "\n":
+                i += 1
+            while i < end and text[i] in " \t":
+                i += 1
+            continue
+        if nxt in _HEX_LEN:
+            digits = text[i + 2 : i + 2 + _HEX_LEN[nxt]]
+            try:
+                out.append((i, chr(int(digits, 16))))
+            except (ValueError, OverflowError):
+                out.append((i, "?"))
+            i += 2 + _HEX_LEN[nxt]
+            continue
+        out.append((i, _ESCAPES.get(nxt, nxt)))
+        i += 2
+    return out
+
+
+# --- the workflow / action structure --------------------------------------------------------
+
+_CREDENTIAL_NAME = re.compile(
+    r"(?i)(token|passw(or)?d|passwd|secret|api[_-]?key|private[_-]?key|access[_-]?key|"
+    r"credential|auth|\bpat\b|_pat$|^pat_)"
+)
+
+
+@dataclass(frozen=True)
+class EnvEntry:
+    name: str
+    key: Node
+    value: Node
+    route: Route
+
+
+@dataclass(frozen=True)
+class Step:
+    node: Node
+    route: Route
+    index: int
+    id: str | None
+    uses: str | None
+    uses_node: Node | None
+    run: Node | None
+    shell: str
+    shell_node: Node | None  # where the effective shell was set (step, job or workflow)
+    env: tuple[EnvEntry, ...]
+    with_: Node | None
+    working_directory: str
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    node: Node
+    route: Route
+    env: tuple[EnvEntry, ...]
+    steps: tuple[Step, ...]
+    uses: str | None  # a reusable-workflow call
+    needs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Workflow:
+    doc: Document
+    is_action: bool
+    triggers: frozenset[str]
+    env: tuple[EnvEntry, ...]
+    jobs: tuple[Job, ...]
+    # Composite/Docker action inputs that carry credentials (by name or description).
+    secret_inputs: frozenset[str]
+    # ``runs:`` of an action (None for workflows).
+    runs: Node | None
+
+
+def load(text: str, path: str = "") -> Workflow:
+    """Parse ``text`` into a ``Workflow``; ``ModelError`` for anything unusable."""
+    root = compose(text)
+    if not root.is_mapping:
+        raise ModelError("expected a mapping at the top level of the file", root.start)
+    doc = Document(text, root)
+    is_action = path.rsplit("/", 1)[-1].split(".")[0] == "action" or (
+        root.get("runs") is not None and root.get("jobs") is None
+    )
+    if is_action:
+        return _load_action(doc)
+    return _load_workflow(doc)
+
+
+def _env_entries(node: Node | None, route: Route) -> tuple[EnvEntry, ...]:
+    if node is None or not node.is_mapping:
+        return ()
+    return tuple(
+        EnvEntry(k.value, k, v, (*route, k.value)) for k, v in node.str_items() if v.is_scalar
+    )
+
+
+def _default_shell(node: Node | None) -> Node | None:
+    if node is None or not node.is_mapping:
+        return None
+    run = node.get("defaults")
+    run = run.get("run") if run is not None and run.is_mapping else None
+    shell = run.get("shell") if run is not None and run.is_mapping else None
+    return shell if shell is not None and shell.is_scalar else None
+
+
+def _triggers(node: Node | None) -> frozenset[str]:
+    if node is None:
+        return frozenset()
+    if node.is_scalar:
+        return frozenset({node.value})
+    if node.is_sequence:
+        return frozenset(c.value for c in node.children if c.is_scalar)
+    return frozenset(k.value for k, _ in node.str_items())
+
+
+def _load_workflow(doc: Document) -> Workflow:
+    root = doc.root
+    # PyYAML 1.1 resolves a bare ``on`` key as boolean, but we read the raw key text.
+    on_node = root.get("on")
+    wf_env = _env_entries(root.get("env"), ("env",))
+    wf_shell = _default_shell(root)
+    jobs: list[Job] = []
+    jobs_node = root.get("jobs")
+    if jobs_node is not None and jobs_node.is_mapping:
+        for key, job_node in jobs_node.str_items():
+            if job_node.is_mapping:
+                jobs.append(_load_job(key.value, job_node, ("jobs", key.value), wf_shell))
+    return Workflow(doc, False, _triggers(on_node), wf_env, tuple(jobs), frozenset(), None)
+
+
+def _load_job(job_id: str, node: Node, route: Route, wf_shell: Node | None) -> Job:
+    shell_node = _default_shell(node) or wf_shell
+    runs_on = node.get("runs-on")
+    windows = runs_on is not None and "windows" in _flat_text(runs_on).lower()
+    steps_node = node.get("steps")
+    steps = _load_steps(steps_node, (*route, "steps"), shell_node, windows)
+    needs_node = node.get("needs")
+    needs: tuple[str, ...] = ()
+    if needs_node is not None:
+        if needs_node.is_scalar:
+            needs = (needs_node.value,)
+        elif needs_node.is_sequence:
+            needs = tuple(c.value for c in needs_node.children if c.is_scalar)
+    return Job(
+        job_id,
+        node,
+        route,
+        _env_entries(node.get("env"), (*route, "env")),
+        steps,
+        node.get_str("uses"),
+        needs,
+    )
+
+
+def _load_steps(
+    steps_node: Node | None, route: Route, shell_node: Node | None, windows: bool
+) -> tuple[Step, ...]:
+    if steps_node is None or not steps_node.is_sequence:
+        return ()
+    steps: list[Step] = []
+    for index, step in enumerate(steps_node.children):
+        if not step.is_mapping:
+            continue
+        step_route = (*route, index)
+        own_shell = step.get("shell")
+        effective = own_shell if own_shell is not None and own_shell.is_scalar else shell_node
+        shell = effective.value if effective is not None else ("pwsh" if windows else "bash")
+        run = step.get("run")
+        with_ = step.get("with")
+        steps.append(
+            Step(
+                node=step,
+                route=step_route,
+                index=index,
+                id=step.get_str("id"),
+                uses=step.get_str("uses"),
+                uses_node=step.get("uses"),
+                run=run if run is not None and run.is_scalar else None,
+                shell=shell,
+                shell_node=effective,
+                env=_env_entries(step.get("env"), (*step_route, "env")),
+                with_=with_ if with_ is not None and with_.is_mapping else None,
+                working_directory=step.get_str("working-directory") or "",
+            )
+        )
+    return tuple(steps)
+
+
+def _load_action(doc: Document) -> Workflow:
+    root = doc.root
+    secret_inputs: set[str] = set()
+    inputs = root.get("inputs")
+    if inputs is not None and inputs.is_mapping:
+        for key, spec in inputs.str_items():
+            description = spec.get_str("description") if spec.is_mapping else None
+            if _CREDENTIAL_NAME.search(key.value) or (
+                description and _CREDENTIAL_NAME.search(description)
+            ):
+                secret_inputs.add(key.value)
+    runs = root.get("runs")
+    jobs: tuple[Job, ...] = ()
+    if runs is not None and runs.is_mapping:
+        steps = _load_steps(runs.get("steps"), ("runs", "steps"), None, False)
+        jobs = (
+            Job(
+                "(composite)",
+                runs,
+                ("runs",),
+                _env_entries(runs.get("env"), ("runs", "env")),
+                steps,
+                None,
+                (),
+            ),
+        )
+    return Workflow(doc, True, frozenset(), (), jobs, frozenset(secret_inputs), runs)
+
+
+def _flat_text(node: Node) -> str:
+    if node.is_scalar:
+        return node.value
+    if node.is_sequence:
+        return " ".join(_flat_text(c) for c in node.children)
+    return " ".join(_flat_text(v) for _, v in node.items)
+
+
+def iter_scalars(node: Node, route: Route) -> Iterator[tuple[Node, Route]]:
+    """Every scalar value (not keys) under ``node``, each shared node visited once."""
+    seen: set[int] = set()
+    stack: list[tuple[Node, Route]] = [(node, route)]
+    while stack:
+        current, where = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.is_scalar:
+            yield current, where
+        elif current.is_mapping:
+            for k, v in reversed(current.items):
+                key: str | int = k.value if k.is_scalar else "?"
+                stack.append((v, (*where, key)))
+        else:
+            for i in range(len(current.children) - 1, -1, -1):
+                stack.append((current.children[i], (*where, i)))
