@@ -42,9 +42,56 @@ class WorkflowError(Exception):
 
 
 def all_rules() -> tuple[Rule, ...]:
-    return ()
+    from wabaguard.workflows.rules import MODULES
+
+    return tuple(module.RULE for module in MODULES)
 
 
 def analyze(path: str, text: str, config: Config) -> Iterator[WorkflowFinding]:
-    """Analyse one workflow or action file. Raises ``WorkflowError`` on unusable input."""
-    return iter(())
+    """Analyse one workflow or action file. Raises ``WorkflowError`` on unusable input.
+
+    Parsing and analysis happen before this returns, so a broken file raises here rather
+    than halfway through iterating its findings.
+    """
+    from wabaguard.workflows.analysis import Analysis
+    from wabaguard.workflows.model import ModelError, load
+    from wabaguard.workflows.rules import MODULES
+
+    try:
+        workflow = load(text, path)
+        analysis = Analysis(workflow)
+    except ModelError as exc:
+        line, column = _line_col(text, exc.offset)
+        raise WorkflowError(exc.message, line, column) from None
+    except RecursionError:
+        raise WorkflowError("workflow or script nested too deeply to analyse") from None
+    findings: dict[tuple[str, int, int, int, int], WorkflowFinding] = {}
+    for module in MODULES:
+        rule: Rule = module.RULE
+        if rule.id in config.disable:
+            continue
+        try:
+            hits = list(module.check(analysis, config))
+        except RecursionError:
+            raise WorkflowError("workflow or script nested too deeply to analyse") from None
+        for hit in hits:
+            # An anchored node reached through several aliases is reported once, at its source.
+            key = (rule.id, hit.line, hit.column, hit.end_line, hit.end_column)
+            if key not in findings:
+                findings[key] = WorkflowFinding(
+                    rule,
+                    hit.line,
+                    hit.column,
+                    hit.end_line,
+                    hit.end_column,
+                    hit.detail,
+                    hit.route,
+                )
+    ordered = sorted(findings.values(), key=lambda f: (f.line, f.column, f.rule.id))
+    return iter(ordered)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    offset = max(0, min(offset, len(text)))
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1

@@ -1,0 +1,291 @@
+"""One pass over a workflow: scopes, expressions and per-step shell facts, shared by all rules.
+
+Everything expensive (expression parsing, shell parsing) happens here once per file; rules
+only filter the facts. Secrets flow across steps through ``GITHUB_ENV``/``GITHUB_OUTPUT`` and
+across jobs through job ``outputs``, so steps are processed in order, jobs in file order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from wabaguard.findings import Rule
+from wabaguard.workflows.expressions import (
+    ExpressionInfo,
+    ExpressionSpan,
+    Resolver,
+    analyze_expression,
+    find_expressions,
+)
+from wabaguard.workflows.model import EnvEntry, Job, Node, Route, Step, Workflow, iter_scalars
+from wabaguard.workflows.shell import Placeholder, ScriptFacts, analyze_script
+from wabaguard.workflows.taint import Taint, union
+
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule hit before conversion to the public ``WorkflowFinding``."""
+
+    rule: Rule
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    detail: str
+    route: Route
+
+
+@dataclass(frozen=True)
+class ExprSite:
+    """One ``${{ … }}`` (or bare ``if:`` expression) in a scalar of the file."""
+
+    node: Node
+    route: Route
+    span: ExpressionSpan
+    info: ExpressionInfo
+    label: str
+
+
+@dataclass(frozen=True)
+class FileWrite:
+    step: StepFacts
+    path: str  # as written, joined with the step's working-directory
+    taint: Taint
+    start: int
+    end: int
+
+
+@dataclass
+class StepFacts:
+    job: Job
+    step: Step
+    env: dict[str, Taint]  # effective env: workflow + job + earlier GITHUB_ENV + step
+    env_sources: dict[str, EnvEntry]  # where each tainted env var was declared
+    shell_family: str  # bash, sh, pwsh, cmd, python, other
+    traced_shell: bool
+    placeholders: list[Placeholder] = field(default_factory=list)
+    script: ScriptFacts | None = None
+
+    @property
+    def run_node(self) -> Node:
+        """The ``run:`` scalar (only for steps that have a script)."""
+        assert self.step.run is not None
+        return self.step.run
+
+    @property
+    def secrets_in_scope(self) -> bool:
+        return any(not t.minted for t in self.env.values()) or (
+            self.script is not None and self.script.uses_secret
+        )
+
+
+def label_of(source: str) -> str:
+    text = _WS.sub(" ", source).strip()
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def shell_family(shell: str) -> tuple[str, bool]:
+    """(family, traced) of a ``shell:`` value such as ``bash -x {0}``."""
+    words = shell.split()
+    if not words:
+        return "bash", False
+    base = words[0].rsplit("/", 1)[-1].lower()
+    if base.endswith(".exe"):
+        base = base[:-4]
+    traced = (
+        any(
+            w.startswith("-") and not w.startswith("--") and w[1:].isalpha() and "x" in w[1:]
+            for w in words[1:]
+        )
+        or "xtrace" in words
+    )
+    if base in ("bash", "sh", "dash", "zsh", "ksh"):
+        return ("sh" if base != "bash" else "bash"), traced
+    if base in ("pwsh", "powershell"):
+        return "pwsh", False
+    if base == "cmd":
+        return "cmd", False
+    if base.startswith("python"):
+        return "python", False
+    return "other", False
+
+
+class Analysis:
+    def __init__(self, wf: Workflow) -> None:
+        self.wf = wf
+        self.doc = wf.doc
+        self.steps: list[StepFacts] = []
+        self.file_writes: list[FileWrite] = []
+        self.job_outputs: dict[tuple[str, str], Taint] = {}
+        self._global_env: dict[str, Taint] = {}
+        self._expressions: list[ExprSite] | None = None
+        self._run()
+
+    # -- positions ----------------------------------------------------------------------------
+
+    def finding(
+        self, rule: Rule, node: Node, start: int, end: int, detail: str, route: Route
+    ) -> Finding:
+        """A finding at ``node.value[start:end]`` (a scalar), mapped to the file."""
+        a, b = self.doc.value_span(node, start, end)
+        return Finding(rule, *self.doc.span(a, b), detail, route)
+
+    def finding_at(self, rule: Rule, node: Node, detail: str, route: Route) -> Finding:
+        """A finding covering a whole node (a key, a scalar, a collection's first line)."""
+        end = node.end
+        if not node.is_scalar:
+            newline = self.doc.text.find("\n", node.start, node.end)
+            end = newline if newline >= 0 else node.end
+        return Finding(rule, *self.doc.span(node.start, max(end, node.start + 1)), detail, route)
+
+    # -- scopes -------------------------------------------------------------------------------
+
+    def _env_taints(
+        self, entries: tuple[EnvEntry, ...], outer: dict[str, Taint]
+    ) -> dict[str, tuple[Taint, EnvEntry]]:
+        out: dict[str, tuple[Taint, EnvEntry]] = {}
+        resolver = self._resolver(outer, {})
+        for entry in entries:
+            taint: Taint | None = None
+            for span in find_expressions(entry.value.value):
+                text = entry.value.value[span.inner_start : span.inner_end]
+                taint = union(taint, analyze_expression(text, resolver).taint)
+            if taint is not None:
+                out[entry.name] = (taint, entry)
+        return out
+
+    def _resolver(
+        self, env: dict[str, Taint], step_outputs: dict[tuple[str, str], Taint]
+    ) -> Resolver:
+        secret_inputs = {name.lower() for name in self.wf.secret_inputs}
+        job_outputs = self.job_outputs
+
+        def resolve(path: tuple[str, ...]) -> Taint | None:
+            root = path[0]
+            if root == "env" and len(path) >= 2:
+                return env.get(path[1])
+            if root == "inputs" and len(path) >= 2 and path[1].lower() in secret_inputs:
+                return Taint(frozenset({f"inputs.{path[1]}"}))
+            if root == "steps" and len(path) >= 4 and path[2] == "outputs":
+                return step_outputs.get((path[1], path[3]))
+            if root == "needs" and len(path) >= 4 and path[2] == "outputs":
+                return job_outputs.get((path[1], path[3]))
+            return None
+
+        return resolve
+
+    def _run(self) -> None:
+        wf_env = self._env_taints(self.wf.env, {})
+        base_env = {k: t for k, (t, _) in wf_env.items()}
+        for name, taint in base_env.items():
+            self._global_env[name] = taint
+        for job in self.wf.jobs:
+            job_env = self._env_taints(job.env, base_env)
+            env_sources = {k: e for k, (_, e) in wf_env.items()}
+            env_sources.update({k: e for k, (_, e) in job_env.items()})
+            env = dict(base_env)
+            env.update({k: t for k, (t, _) in job_env.items()})
+            self._global_env.update(env)
+            github_env: dict[str, Taint] = {}
+            step_outputs: dict[tuple[str, str], Taint] = {}
+            for step in job.steps:
+                outer = {**env, **github_env}
+                step_env = self._env_taints(step.env, outer)
+                effective = {**outer, **{k: t for k, (t, _) in step_env.items()}}
+                # A step env entry that is not secret-bearing hides an outer one.
+                for entry in step.env:
+                    if entry.name not in step_env:
+                        effective.pop(entry.name, None)
+                sources = dict(env_sources)
+                sources.update({k: e for k, (_, e) in step_env.items()})
+                self._global_env.update({k: t for k, (t, _) in step_env.items()})
+                family, traced = shell_family(step.shell)
+                facts = StepFacts(job, step, effective, sources, family, traced)
+                if step.run is not None:
+                    self._analyze_run(facts, step_outputs)
+                self.steps.append(facts)
+                script = facts.script
+                if script is not None:
+                    github_env.update(script.env_writes)
+                    if step.id:
+                        for name, taint in script.output_writes.items():
+                            step_outputs[(step.id, name)] = taint
+            self._job_outputs(job, step_outputs, env)
+
+    def _analyze_run(self, facts: StepFacts, step_outputs: dict[tuple[str, str], Taint]) -> None:
+        run = facts.step.run
+        assert run is not None
+        resolver = self._resolver(facts.env, step_outputs)
+        script = run.value
+        for span in find_expressions(script):
+            source = script[span.inner_start : span.inner_end]
+            info = analyze_expression(source, resolver)
+            facts.placeholders.append(
+                Placeholder(span.start, span.end, info.taint, label_of(source))
+            )
+        if facts.shell_family not in ("bash", "sh"):
+            return
+        facts.script = analyze_script(
+            script, facts.placeholders, facts.env, trace_from_start=facts.traced_shell
+        )
+        workdir = facts.step.working_directory.strip().rstrip("/")
+        for output in facts.script.outputs:
+            if output.sink == "file" and output.path:
+                path = output.path
+                if workdir and not path.startswith(("/", "~", "$")):
+                    path = f"{workdir}/{path}"
+                self.file_writes.append(
+                    FileWrite(facts, path, output.taint, output.start, output.end)
+                )
+        for marker in facts.script.markers:
+            if marker.kind == "credential-file":
+                self.file_writes.append(
+                    FileWrite(
+                        facts,
+                        marker.value,
+                        Taint(frozenset({marker.value})),
+                        marker.start,
+                        marker.end,
+                    )
+                )
+
+    def _job_outputs(
+        self, job: Job, step_outputs: dict[tuple[str, str], Taint], env: dict[str, Taint]
+    ) -> None:
+        outputs = job.node.get("outputs")
+        if outputs is None or not outputs.is_mapping:
+            return
+        resolver = self._resolver(env, step_outputs)
+        for key, value in outputs.str_items():
+            if not value.is_scalar:
+                continue
+            taint: Taint | None = None
+            for span in find_expressions(value.value):
+                text = value.value[span.inner_start : span.inner_end]
+                taint = union(taint, analyze_expression(text, resolver).taint)
+            if taint is not None:
+                self.job_outputs[(job.id, key.value)] = taint
+
+    # -- expressions anywhere -----------------------------------------------------------------
+
+    def expressions(self) -> list[ExprSite]:
+        """Every expression in every scalar of the file (shared anchor nodes once)."""
+        if self._expressions is None:
+            self._expressions = list(self._collect_expressions())
+        return self._expressions
+
+    def _collect_expressions(self) -> Iterator[ExprSite]:
+        resolver = self._resolver(self._global_env, {})
+        for node, route in iter_scalars(self.doc.root, ()):
+            value = node.value
+            spans = find_expressions(value) if "${{" in value else []
+            if not spans and route and route[-1] == "if" and "secrets" in value.lower():
+                spans = [ExpressionSpan(0, len(value), 0, len(value), True)]
+            for span in spans:
+                source = value[span.inner_start : span.inner_end]
+                info = analyze_expression(source, resolver)
+                yield ExprSite(node, route, span, info, label_of(source))

@@ -1,0 +1,43 @@
+"""A secret-bearing value written to ``$GITHUB_ENV`` or ``$GITHUB_OUTPUT``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from wabaguard.config import Config
+from wabaguard.findings import Confidence, Severity
+from wabaguard.workflows.analysis import Analysis, Finding
+from wabaguard.workflows.rules._common import is_minted_only, rule, scripts, what
+
+RULE = rule(
+    "secret-to-github-env",
+    "Secret persisted to GITHUB_ENV or step outputs",
+    Severity.MEDIUM,
+    Confidence.HIGH,
+    "reference the secret in the `env:` of each step that needs it instead of copying it "
+    "into `$GITHUB_ENV`/`$GITHUB_OUTPUT`",
+)
+
+
+def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
+    for facts, script, route in scripts(analysis):
+        for out in script.outputs:
+            if out.sink not in ("github-env", "github-output") or out.taint.dump:
+                continue
+            if is_minted_only(out.taint):
+                continue  # unmasked-minted-credential's business
+            target = "$GITHUB_ENV" if out.sink == "github-env" else "$GITHUB_OUTPUT"
+            reach = (
+                "every later step of the job, third-party actions included"
+                if out.sink == "github-env"
+                else "later steps and jobs through outputs"
+            )
+            name = f" as `{out.name}`" if out.name else ""
+            yield analysis.finding(
+                RULE,
+                facts.run_node,
+                out.start,
+                out.end,
+                f"{what(out.taint)} is written to {target}{name}, exposing it to {reach}",
+                route,
+            )
