@@ -153,9 +153,7 @@ def findings_for(document: Any, relpath: str) -> list[Mapping[str, Any]]:
     return [f for f in document["findings"] if f["path"] == relpath]
 
 
-@pytest.mark.parametrize(
-    "fixture", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES))
-)
+@pytest.mark.parametrize("fixture", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_fixture(fixture: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = fixture.read_text(encoding="utf-8")
     relpath = workflow_path(fixture)
