@@ -16,7 +16,8 @@ What is not run here:
 * the pip install step, when ``wabaguard`` is already importable (it is, in this test suite:
   the package is installed from this checkout). Its one output, the wabaguard executable,
   is then a shim running this interpreter's ``python -m wabaguard``. If wabaguard is not
-  importable, the step runs for real (and needs network access to install dependencies).
+  importable, the step runs for real. One ``slow`` test always runs it for real, from a copy
+  of this checkout; that needs a package index for the dependencies.
 
 The CI workflow's ``action`` jobs run the real thing on GitHub's Linux, macOS and Windows
 runners.
@@ -129,8 +130,10 @@ class Run:
 class ActionRunner:
     """Runs action.yml's ``run:`` steps in order, like the runner's composite handler."""
 
-    def __init__(self, tmp: Path, workspace: Path, wabaguard_shim: Path | None) -> None:
+    def __init__(self, tmp: Path, workspace: Path, wabaguard_shim: Path | None,
+                 action_path: Path = ROOT) -> None:
         self.tmp = tmp
+        self.action_path = action_path
         self.workspace = workspace
         self.shim = wabaguard_shim
         self.runner_temp = tmp / "runner-temp"
@@ -155,13 +158,14 @@ class ActionRunner:
 
         return EXPRESSION.sub(one, text)
 
-    def run(self, with_: Mapping[str, str] | None = None, base_ref: str = "") -> Run:
+    def run(self, with_: Mapping[str, str] | None = None, base_ref: str = "",
+            stop_after: str | None = None) -> Run:
         action = load_action()
         inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
         unknown = set(with_ or {}) - set(inputs)
         assert not unknown, f"not inputs of action.yml: {unknown}"
         inputs.update(with_ or {})
-        github = {"action_path": str(ROOT), "base_ref": base_ref}
+        github = {"action_path": str(self.action_path), "base_ref": base_ref}
         steps: dict[str, dict[str, str]] = {}
         stdout, stderr, ran = [], [], []
         status = 0
@@ -183,7 +187,7 @@ class ActionRunner:
             env.update({
                 "CI": "true",
                 "GITHUB_ACTIONS": "true",
-                "GITHUB_ACTION_PATH": str(ROOT),
+                "GITHUB_ACTION_PATH": str(self.action_path),
                 "GITHUB_WORKSPACE": str(self.workspace),
                 "GITHUB_OUTPUT": str(output_file),
                 "GITHUB_STEP_SUMMARY": str(self.summary),
@@ -206,6 +210,8 @@ class ActionRunner:
             if proc.returncode != 0:
                 status = proc.returncode
                 break  # later steps have no `if: always()`: the runner skips them
+            if sid == stop_after:
+                break
         outputs = {name: self.evaluate(str(spec["value"]), inputs, github, steps)
                    for name, spec in action["outputs"].items()}
         return Run(status, "".join(stdout), "".join(stderr),
@@ -380,6 +386,40 @@ def test_path_input_is_never_read_as_an_option(tmp_path: Path, shim: Path | None
     result = ActionRunner(tmp_path, repo, shim).run({"path": "--help"})
     assert "Usage:" not in result.stdout
     assert result.outputs["findings"] == "1"
+
+
+@pytest.mark.slow
+def test_install_step_installs_the_actions_own_code(tmp_path: Path, secret: str) -> None:
+    """The full sequence, pip included, from a copy of this checkout as the action path."""
+    action_path = tmp_path / "action"
+    shutil.copytree(ROOT / "src", action_path / "src",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        if (ROOT / name).is_file():
+            shutil.copy2(ROOT / name, action_path / name)
+    repo = make_repo(tmp_path / "repo", {"settings.py": python_with_key(secret)})
+    runner = ActionRunner(tmp_path, repo, None, action_path)
+
+    first = runner.run()
+    assert first.ran == ["venv", "install", "changed", "scan"], first.stdout + first.stderr
+    exe = Path(first.steps["install"]["wabaguard"])
+    venv = Path(first.steps["venv"]["dir"])
+    assert venv.parent == runner.runner_temp and venv.name.startswith("wabaguard-venv-")
+    assert exe.is_relative_to(venv) and exe.is_file()
+    assert first.status == 1 and first.outputs["findings"] == "1"
+
+    second = runner.run()  # a restored cache: the venv is there, nothing is installed
+    assert "Using the cached wabaguard environment." in second.stdout
+    assert second.status == 1 and second.outputs["findings"] == "1"
+    assert secret not in first.everything() + second.everything()
+
+    # The cache key and the venv's name cover the action's code: change it, both change.
+    init = action_path / "src" / "wabaguard" / "__init__.py"
+    init.write_text(init.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    third = runner.run(stop_after="venv")
+    assert third.ran == ["venv"]
+    assert third.steps["venv"]["key"] != first.steps["venv"]["key"]
+    assert third.steps["venv"]["dir"] != first.steps["venv"]["dir"]
 
 
 # --------------------------------------------------------------------------------------
