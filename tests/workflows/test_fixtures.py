@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -338,3 +339,55 @@ def test_workflow_path() -> None:
         workflow_path(FIXTURES / "hardcoded-credential-formats.yml.in")
         == ".github/workflows/hardcoded-credential-formats.yml"
     )
+
+
+# --- the accuracy benchmark reads the annotations the same way --------------------------------
+
+
+def _load_benchmark() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "workflow_accuracy", REPO / "benchmarks" / "workflow_accuracy.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being defined
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_agrees_with_the_harness() -> None:
+    benchmark = _load_benchmark()
+    assert set(benchmark.WORKFLOW_RULES) == WORKFLOW_RULES
+    fixtures = benchmark.collect_fixtures(FIXTURES)
+    assert {f.source for f in fixtures} == set(fixture_files())
+    for fixture in fixtures:
+        ours = parse_annotations(fixture.source.read_text(encoding="utf-8"))
+        assert (fixture.expected, fixture.ok_lines) == (ours.expected, ours.ok_lines)
+        assert fixture.relpath == workflow_path(fixture.source)
+    for rules in benchmark.ZIZMOR_TO_WABAGUARD.values():
+        assert rules <= WORKFLOW_RULES
+
+
+def test_benchmark_scoring() -> None:
+    benchmark = _load_benchmark()
+    ann = parse_annotations(_SAMPLE)
+    fixture = benchmark.Fixture(Path("x.yml"), "x.yml", ann.expected, ann.ok_lines)
+    tool = benchmark.ToolFinding
+    result = benchmark.score(
+        "t",
+        [fixture],
+        [
+            tool("x.yml", 2, frozenset({"secret-in-argv", "secret-printed"})),  # hit
+            tool("x.yml", 1, frozenset({"env-dump-with-secrets"}), frozenset({1, 4})),  # hit
+            tool("x.yml", 3, frozenset({"secret-printed"})),  # on an # OK line
+            tool("x.yml", 4, frozenset({"secret-printed"})),  # wrong rule
+            tool("other.yml", 2, frozenset({"secret-in-argv"})),  # not a fixture
+        ],
+    )
+    assert result.pairs == 3
+    assert result.hits == {("x.yml", 2, "secret-in-argv"), ("x.yml", 4, "env-dump-with-secrets")}
+    assert (result.hit_findings, result.ok_line_findings, result.other_findings) == (2, 1, 1)
+    assert result.precision == 2 / 3
+    assert result.strict_precision == 2 / 4
