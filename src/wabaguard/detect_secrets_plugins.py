@@ -28,8 +28,16 @@ import detect_secrets.constants as _ds_constants
 import detect_secrets.core.potential_secret as _ds_potential_secret
 import detect_secrets.plugins.base as _ds_base
 
+import wabaguard.detectors.bsp as _bsp
+import wabaguard.detectors.dialog360 as _dialog360
+import wabaguard.detectors.green_api as _green_api
+import wabaguard.detectors.infobip as _infobip
+import wabaguard.detectors.literal as _literal
+import wabaguard.detectors.messaging_keys as _messaging_keys
+import wabaguard.detectors.meta as _meta
 from wabaguard.detectors import all_detectors
 from wabaguard.detectors.base import Detector, LineContext
+from wabaguard.findings import Rule
 
 
 def _detector_for(rule_id: str) -> Detector:
@@ -48,13 +56,13 @@ class _WabaguardPlugin(_ds_base.RegexBasedDetector):
     token that follows ``phone_number_id=…`` on the same line.
     """
 
-    secret_type = ""  # overridden by every concrete plugin
-    rule_id = ""
+    rule: Rule  # every concrete plugin names its rule and copies its ``secret_type``
+    secret_type = ""
     denylist = ()
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._detector = _detector_for(self.rule_id)
+        self._detector = _detector_for(self.rule.id)
 
     def _secrets(
         self, line: str, path: str, lines: list[str], index: int
@@ -63,7 +71,7 @@ class _WabaguardPlugin(_ds_base.RegexBasedDetector):
         if not detector.prefilter.search(line):
             return
         for match in detector.scan_line(line, LineContext(lines, index, path)):
-            if match.rule.id == self.rule_id:
+            if match.rule.id == self.rule.id:
                 # The same value wabaguard's own baselines hash; for Infobip keys it is
                 # the UUID-free head, which detect-secrets' UUID filter lets through.
                 yield match.baseline_secret or match.secret
@@ -101,68 +109,69 @@ class _WabaguardPlugin(_ds_base.RegexBasedDetector):
         return _ds_constants.VerifiedResult.UNVERIFIED
 
 
-class MetaAccessTokenDetector(_WabaguardPlugin):
-    """``EAA…`` Meta access tokens (structurally validated)."""
+# One class per rule. Class names and secret types are permanent: baselines record both.
 
-    secret_type = "Meta Access Token"
-    rule_id = "meta-access-token"
+
+class MetaAccessTokenDetector(_WabaguardPlugin):
+    rule = _meta.META_ACCESS_TOKEN
+    secret_type = rule.secret_type
 
 
 class MetaAppAccessTokenDetector(_WabaguardPlugin):
-    secret_type = "Meta App Access Token"
-    rule_id = "meta-app-access-token"
+    rule = _meta.META_APP_ACCESS_TOKEN
+    secret_type = rule.secret_type
 
 
 class MetaAppSecretDetector(_WabaguardPlugin):
-    secret_type = "Meta App Secret"
-    rule_id = "meta-app-secret"
+    rule = _meta.META_APP_SECRET
+    secret_type = rule.secret_type
 
 
 class WhatsAppVerifyTokenDetector(_WabaguardPlugin):
-    secret_type = "WhatsApp Webhook Verify Token"
-    rule_id = "whatsapp-verify-token"
+    rule = _meta.WHATSAPP_VERIFY_TOKEN
+    secret_type = rule.secret_type
 
 
 class InfobipApiKeyDetector(_WabaguardPlugin):
-    secret_type = "Infobip API Key"
-    rule_id = "infobip-api-key"
+    rule = _infobip.INFOBIP_API_KEY
+    secret_type = rule.secret_type
 
 
 class GreenApiTokenDetector(_WabaguardPlugin):
-    secret_type = "GREEN-API Instance Token"
-    rule_id = "green-api-token"
-
-
-class Dialog360ApiKeyDetector(_WabaguardPlugin):
-    secret_type = "360dialog API Key"
-    rule_id = "dialog360-api-key"
-
-
-class WhatsAppCredentialLiteralDetector(_WabaguardPlugin):
-    secret_type = "WhatsApp Credential Literal"
-    rule_id = "whatsapp-credential-literal"
+    rule = _green_api.GREEN_API_TOKEN
+    secret_type = rule.secret_type
 
 
 class MessageBirdAccessKeyDetector(_WabaguardPlugin):
-    secret_type = "MessageBird Access Key"
-    rule_id = "messagebird-access-key"
+    rule = _messaging_keys.MESSAGEBIRD_ACCESS_KEY
+    secret_type = rule.secret_type
 
 
 class GupshupApiKeyDetector(_WabaguardPlugin):
-    secret_type = "Gupshup API Key"
-    rule_id = "gupshup-api-key"
+    rule = _messaging_keys.GUPSHUP_API_KEY
+    secret_type = rule.secret_type
 
 
 class KaleyraApiKeyDetector(_WabaguardPlugin):
-    secret_type = "Kaleyra API Key"
-    rule_id = "kaleyra-api-key"
+    rule = _messaging_keys.KALEYRA_API_KEY
+    secret_type = rule.secret_type
 
 
 class ChatApiTokenDetector(_WabaguardPlugin):
-    secret_type = "Chat API Token"
-    rule_id = "chat-api-token"
+    rule = _messaging_keys.CHAT_API_TOKEN
+    secret_type = rule.secret_type
+
+
+class Dialog360ApiKeyDetector(_WabaguardPlugin):
+    rule = _dialog360.DIALOG360_API_KEY
+    secret_type = rule.secret_type
 
 
 class BspApiKeyDetector(_WabaguardPlugin):
-    secret_type = "WhatsApp BSP API Key"
-    rule_id = "bsp-api-key"
+    rule = _bsp.BSP_API_KEY
+    secret_type = rule.secret_type
+
+
+class WhatsAppCredentialLiteralDetector(_WabaguardPlugin):
+    rule = _literal.WHATSAPP_CREDENTIAL_LITERAL
+    secret_type = rule.secret_type

@@ -181,7 +181,7 @@ def test_network_guard_can_fail(tmp_path: Path, guarded_env: dict[str, str]) -> 
 
 def test_every_rule_has_exactly_one_plugin_with_its_secret_type() -> None:
     classes = plugins_module._WabaguardPlugin.__subclasses__()
-    by_rule = {cls.rule_id: cls for cls in classes}
+    by_rule = {cls.rule.id: cls for cls in classes}
     assert len(by_rule) == len(classes)
     assert {rule.id: rule.secret_type for rule in all_rules()} == {
         rule_id: cls.secret_type for rule_id, cls in by_rule.items()

@@ -186,7 +186,7 @@ PATHOLOGICAL = {
     "D360 quoted": '"D360-API-KEY": "' * 6_000,
     "names": "WHATSAPP_TOKEN=" * 7_000,
     "verify": "verify_token==" * 7_500,
-    "secrets": "app_secret: " * 9_000,
+    "assignments": ("app_" + "secret: ") * 9_000,
     "pipes": "123456789012345|" * 6_500,
     "uuid-ish": "-4abc-8abc-" * 9_500,
     "hex49": ("a" * 49 + "g") * 2_000,

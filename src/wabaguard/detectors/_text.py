@@ -68,6 +68,7 @@ _PLACEHOLDER = re.compile(
     r"""(?ix)
     your | xxxx | \*\*\* | changeme | change[_-]me | placeholder | example | sample
     | dummy | replace | insert | redacted | here\b | _here | todo | fixme | <[^>]*> | \.\.\.
+    | \{[^{}]{0,80}\}
     | … | ^test[_-] | [_-]test$ | test[_-]?(?:key|token|secret) | ^none$ | ^null$ | ^nil$
     | ^true$ | ^false$ | ^undefined$ | ^secret$ | ^token$ | ^password$ | ^string$
     | ^api[_-]?key$ | ^access[_-]?token$ | my[_-]?(?:api[_-]?)?(?:key|token|secret)
@@ -159,9 +160,20 @@ def literal_after(line: str, name: Name, path: str) -> Literal | None:
         return None
     op = connector.group("op")
     quoted_name = connector.group("kq") is not None
-    if op == "," and not quoted_name:
-        return None  # ``f(NAME, "x")``: NAME is a variable, the next argument is unrelated
+    if op == "," and not (quoted_name and _is_first_argument(line, name.start)):
+        # Only ``f("NAME", "v")`` pairs a name with the next argument. ``f(NAME, "x")`` passes
+        # a variable, and in a list or tuple of strings the neighbours are unrelated.
+        return None
     return _read_value(line, connector.end(), path, quoted_name, in_query, op, before)
+
+
+def _is_first_argument(line: str, start: int) -> bool:
+    """The quoted name starting at ``start`` (after its quote) opens a call's argument list."""
+    pos = start - 2  # skip the opening quote
+    floor = max(0, pos - 8)
+    while pos >= floor and line[pos] in " \t":
+        pos -= 1
+    return pos >= 0 and line[pos] == "("
 
 
 def _read_value(

@@ -21,13 +21,13 @@ from wabaguard.detectors.base import LineContext, Match
 from wabaguard.findings import Confidence, Kind, Rule, Severity
 
 BSP_API_KEY = Rule(
-    id="bsp-api-key",
-    title="WhatsApp BSP API key in source",
-    severity=Severity.HIGH,
-    confidence=Confidence.MEDIUM,
-    fix="Revoke the key in the provider's dashboard and load a new one from a secret manager",
-    kind=Kind.CREDENTIAL,
-    secret_type="WhatsApp BSP API Key",
+    "bsp-api-key",
+    "WhatsApp BSP API key in source",
+    Severity.HIGH,
+    Confidence.MEDIUM,
+    "Revoke the key in the provider's dashboard and load a new one from a secret manager",
+    Kind.CREDENTIAL,
+    "WhatsApp BSP API Key",  # the detect-secrets type: permanent, baselines key on it
 )
 
 

@@ -15,14 +15,14 @@ from wabaguard.detectors.base import LineContext, Match
 from wabaguard.findings import Confidence, Kind, Rule, Severity
 
 DIALOG360_API_KEY = Rule(
-    id="dialog360-api-key",
-    title="360dialog API key in source",
-    severity=Severity.HIGH,
-    confidence=Confidence.MEDIUM,
-    fix="Generate a new API key in the 360dialog Hub (this revokes the old one) and load it "
+    "dialog360-api-key",
+    "360dialog API key in source",
+    Severity.HIGH,
+    Confidence.MEDIUM,
+    "Generate a new API key in the 360dialog Hub (this revokes the old one) and load it "
     "from a secret manager",
-    kind=Kind.CREDENTIAL,
-    secret_type="360dialog API Key",
+    Kind.CREDENTIAL,
+    "360dialog API Key",  # the detect-secrets type: permanent, baselines key on it
 )
 
 _KEYWORD = re.compile(r"(?i)d360|dialog[_\-]?360|360[_\-]?dialog")

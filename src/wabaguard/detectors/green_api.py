@@ -14,14 +14,13 @@ from wabaguard.detectors.base import LineContext, Match
 from wabaguard.findings import Confidence, Kind, Rule, Severity
 
 GREEN_API_TOKEN = Rule(
-    id="green-api-token",
-    title="GREEN-API instance token in source",
-    severity=Severity.HIGH,
-    confidence=Confidence.HIGH,
-    fix="Regenerate the apiTokenInstance in the GREEN-API console and load it from a secret "
-    "manager",
-    kind=Kind.CREDENTIAL,
-    secret_type="GREEN-API Instance Token",
+    "green-api-token",
+    "GREEN-API instance token in source",
+    Severity.HIGH,
+    Confidence.HIGH,
+    "Regenerate the apiTokenInstance in the GREEN-API console and load it from a secret manager",
+    Kind.CREDENTIAL,
+    "GREEN-API Instance Token",  # the detect-secrets type: permanent, baselines key on it
 )
 
 _TOKEN = re.compile(r"(?<![A-Za-z0-9])[a-f0-9]{50}(?![A-Za-z0-9])")

@@ -14,14 +14,14 @@ from wabaguard.detectors.base import LineContext, Match
 from wabaguard.findings import Confidence, Kind, Rule, Severity
 
 INFOBIP_API_KEY = Rule(
-    id="infobip-api-key",
-    title="Infobip API key in source",
-    severity=Severity.HIGH,
-    confidence=Confidence.HIGH,
-    fix="Revoke the key in the Infobip portal (Developer Tools > API keys) and load it from a "
+    "infobip-api-key",
+    "Infobip API key in source",
+    Severity.HIGH,
+    Confidence.HIGH,
+    "Revoke the key in the Infobip portal (Developer Tools > API keys) and load it from a "
     "secret manager",
-    kind=Kind.CREDENTIAL,
-    secret_type="Infobip API Key",
+    Kind.CREDENTIAL,
+    "Infobip API Key",  # the detect-secrets type: permanent, baselines key on it
 )
 
 

@@ -16,13 +16,13 @@ from wabaguard.detectors.base import LineContext, Match
 from wabaguard.findings import Confidence, Kind, Rule, Severity
 
 WHATSAPP_CREDENTIAL_LITERAL = Rule(
-    id="whatsapp-credential-literal",
-    title="Hard-coded WhatsApp credential",
-    severity=Severity.HIGH,
-    confidence=Confidence.MEDIUM,
-    fix="Move it to an environment variable or secret manager and rotate it",
-    kind=Kind.CREDENTIAL,
-    secret_type="WhatsApp Credential Literal",
+    "whatsapp-credential-literal",
+    "Hard-coded WhatsApp credential",
+    Severity.HIGH,
+    Confidence.MEDIUM,
+    "Move it to an environment variable or secret manager and rotate it",
+    Kind.CREDENTIAL,
+    "WhatsApp Credential Literal",  # the detect-secrets type: permanent, baselines key on it
 )
 
 # ``waToken`` is camelCase, so that alternative is case-sensitive on the next letter.

@@ -18,43 +18,43 @@ from wabaguard.detectors.base import LineContext, Match
 from wabaguard.findings import Confidence, Kind, Rule, Severity
 
 MESSAGEBIRD_ACCESS_KEY = Rule(
-    id="messagebird-access-key",
-    title="MessageBird (Bird) access key in source",
-    severity=Severity.HIGH,
-    confidence=Confidence.MEDIUM,
-    fix="Delete the key in the Bird dashboard (Developers > API access) and load a new one "
+    "messagebird-access-key",
+    "MessageBird (Bird) access key in source",
+    Severity.HIGH,
+    Confidence.MEDIUM,
+    "Delete the key in the Bird dashboard (Developers > API access) and load a new one "
     "from a secret manager",
-    kind=Kind.CREDENTIAL,
-    secret_type="MessageBird Access Key",
+    Kind.CREDENTIAL,
+    "MessageBird Access Key",  # the detect-secrets type: permanent, baselines key on it
 )
 GUPSHUP_API_KEY = Rule(
-    id="gupshup-api-key",
-    title="Gupshup API key in source",
-    severity=Severity.HIGH,
-    confidence=Confidence.MEDIUM,
-    fix="Regenerate the API key in the Gupshup dashboard and load it from a secret manager",
-    kind=Kind.CREDENTIAL,
-    secret_type="Gupshup API Key",
+    "gupshup-api-key",
+    "Gupshup API key in source",
+    Severity.HIGH,
+    Confidence.MEDIUM,
+    "Regenerate the API key in the Gupshup dashboard and load it from a secret manager",
+    Kind.CREDENTIAL,
+    "Gupshup API Key",  # the detect-secrets type: permanent, baselines key on it
 )
 KALEYRA_API_KEY = Rule(
-    id="kaleyra-api-key",
-    title="Kaleyra API key in source",
-    severity=Severity.HIGH,
-    confidence=Confidence.MEDIUM,
-    fix="Delete the key in the Kaleyra console (Developers > API keys) and load a new one "
+    "kaleyra-api-key",
+    "Kaleyra API key in source",
+    Severity.HIGH,
+    Confidence.MEDIUM,
+    "Delete the key in the Kaleyra console (Developers > API keys) and load a new one "
     "from a secret manager",
-    kind=Kind.CREDENTIAL,
-    secret_type="Kaleyra API Key",
+    Kind.CREDENTIAL,
+    "Kaleyra API Key",  # the detect-secrets type: permanent, baselines key on it
 )
 CHAT_API_TOKEN = Rule(
-    id="chat-api-token",
-    title="Chat API instance token in a URL",
-    severity=Severity.HIGH,
-    confidence=Confidence.MEDIUM,
-    fix="Regenerate the instance token in the Chat API dashboard and build the URL from a "
+    "chat-api-token",
+    "Chat API instance token in a URL",
+    Severity.HIGH,
+    Confidence.MEDIUM,
+    "Regenerate the instance token in the Chat API dashboard and build the URL from a "
     "secret at run time",
-    kind=Kind.CREDENTIAL,
-    secret_type="Chat API Token",
+    Kind.CREDENTIAL,
+    "Chat API Token",  # the detect-secrets type: permanent, baselines key on it
 )
 
 _MESSAGEBIRD_CONTEXT = re.compile(r"(?i)access_?key|message[_\-. ]?bird")

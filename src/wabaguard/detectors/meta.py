@@ -21,43 +21,41 @@ from wabaguard.detectors._text import assignments, is_placeholder, looks_secret
 from wabaguard.detectors.base import LineContext, Match
 from wabaguard.findings import Confidence, Kind, Rule, Severity
 
-FIX = "Move it to an environment variable or secret manager and rotate it"
-
 META_ACCESS_TOKEN = Rule(
-    id="meta-access-token",
-    title="Meta access token (WhatsApp Cloud API) in source",
-    severity=Severity.CRITICAL,
-    confidence=Confidence.HIGH,
-    fix="Revoke the token in Meta Business Settings, then load it from a secret manager",
-    kind=Kind.CREDENTIAL,
-    secret_type="Meta Access Token",
+    "meta-access-token",
+    "Meta access token (WhatsApp Cloud API) in source",
+    Severity.CRITICAL,
+    Confidence.HIGH,
+    "Revoke the token in Meta Business Settings, then load it from a secret manager",
+    Kind.CREDENTIAL,
+    "Meta Access Token",  # the detect-secrets type: permanent, baselines key on it
 )
 META_APP_ACCESS_TOKEN = Rule(
-    id="meta-app-access-token",
-    title="Meta app access token (APP_ID|APP_SECRET) in source",
-    severity=Severity.CRITICAL,
-    confidence=Confidence.HIGH,
-    fix="Reset the app secret in the Meta App Dashboard, then load it from a secret manager",
-    kind=Kind.CREDENTIAL,
-    secret_type="Meta App Access Token",
+    "meta-app-access-token",
+    "Meta app access token (APP_ID|APP_SECRET) in source",
+    Severity.CRITICAL,
+    Confidence.HIGH,
+    "Reset the app secret in the Meta App Dashboard, then load it from a secret manager",
+    Kind.CREDENTIAL,
+    "Meta App Access Token",  # the detect-secrets type: permanent, baselines key on it
 )
 META_APP_SECRET = Rule(
-    id="meta-app-secret",
-    title="Meta app secret in source",
-    severity=Severity.HIGH,
-    confidence=Confidence.MEDIUM,
-    fix="Reset the app secret in the Meta App Dashboard, then load it from a secret manager",
-    kind=Kind.CREDENTIAL,
-    secret_type="Meta App Secret",
+    "meta-app-secret",
+    "Meta app secret in source",
+    Severity.HIGH,
+    Confidence.MEDIUM,
+    "Reset the app secret in the Meta App Dashboard, then load it from a secret manager",
+    Kind.CREDENTIAL,
+    "Meta App Secret",  # the detect-secrets type: permanent, baselines key on it
 )
 WHATSAPP_VERIFY_TOKEN = Rule(
-    id="whatsapp-verify-token",
-    title="Hard-coded WhatsApp webhook verify token",
-    severity=Severity.LOW,
-    confidence=Confidence.MEDIUM,
-    fix="Read the verify token from an environment variable and choose a new random one",
-    kind=Kind.CREDENTIAL,
-    secret_type="WhatsApp Webhook Verify Token",
+    "whatsapp-verify-token",
+    "Hard-coded WhatsApp webhook verify token",
+    Severity.LOW,
+    Confidence.MEDIUM,
+    "Read the verify token from an environment variable and choose a new random one",
+    Kind.CREDENTIAL,
+    "WhatsApp Webhook Verify Token",  # the detect-secrets type: permanent, baselines key on it
 )
 
 # Words that tie a name or a file to Meta / WhatsApp (context for generic names).
