@@ -414,3 +414,20 @@ def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
     piped = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
                            capture_output=True, check=False)
     assert b"files" not in piped.stderr
+
+
+def test_output_directories_are_created(run_cli, tmp_path: Path) -> None:
+    plant(tmp_path)
+    result = run_cli("scan", "-o", "out/deep/report.txt", "--report", "sarif=out/x/r.sarif",
+                     cwd=tmp_path)
+    assert result.code == 1
+    assert (tmp_path / "out" / "deep" / "report.txt").read_text().count("aws-access-key") == 1
+    assert (tmp_path / "out" / "x" / "r.sarif").is_file()
+
+
+def test_files_from_keeps_spaces_in_names(run_cli, tmp_path: Path) -> None:
+    name = " lead and trail .py "
+    (tmp_path / name).write_text(f'K = "{fakes.aws_access_key_id(seed=41)}"\n')
+    (tmp_path / "list.txt").write_text(f"{name}\r\n")
+    doc = run_cli("scan", "--files-from", "list.txt", "--format", "json", cwd=tmp_path).json()
+    assert [f["path"] for f in doc["findings"]] == [name]

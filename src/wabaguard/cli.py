@@ -72,7 +72,8 @@ def _read_files_from(source: str) -> list[str]:
                 data = fh.read()
     except OSError as exc:
         raise _fail(f"--files-from {source}: {exc.strerror}") from None
-    return [line.strip() for line in data.splitlines() if line.strip()]
+    # Paths may begin or end with spaces: only line endings are removed.
+    return [line.rstrip("\r") for line in data.split("\n") if line.strip()]
 
 
 def _write(dest: str | None, text: str, color: bool = False) -> None:
@@ -80,6 +81,7 @@ def _write(dest: str | None, text: str, color: bool = False) -> None:
         click.echo(text, nl=False, color=color)
         return
     try:
+        Path(dest).parent.mkdir(parents=True, exist_ok=True)
         with open(dest, "a" if _is_step_summary(dest) else "w", encoding="utf-8") as fh:
             fh.write(text)
     except OSError as exc:
