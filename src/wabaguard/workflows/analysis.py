@@ -20,6 +20,7 @@ from wabaguard.workflows.expressions import (
     find_expressions,
 )
 from wabaguard.workflows.model import EnvEntry, Job, Node, Route, Step, Workflow, iter_scalars
+from wabaguard.workflows.other_shells import analyze_cmd, analyze_pwsh, analyze_python
 from wabaguard.workflows.shell import Placeholder, ScriptFacts, analyze_script
 from wabaguard.workflows.taint import Taint, union
 
@@ -224,14 +225,23 @@ class Analysis:
         for span in find_expressions(script):
             source = script[span.inner_start : span.inner_end]
             info = analyze_expression(source, resolver)
-            facts.placeholders.append(
-                Placeholder(span.start, span.end, info.taint, label_of(source))
+            # fromJSON(secrets.X).field is reported at the expression (unmasked-secret-field);
+            # the most specific rule wins, so the script does not report it a second time.
+            taint = None if info.from_json_secret else info.taint
+            facts.placeholders.append(Placeholder(span.start, span.end, taint, label_of(source)))
+        family = facts.shell_family
+        if family in ("bash", "sh"):
+            facts.script = analyze_script(
+                script, facts.placeholders, facts.env, trace_from_start=facts.traced_shell
             )
-        if facts.shell_family not in ("bash", "sh"):
+        elif family == "pwsh":
+            facts.script = analyze_pwsh(script, facts.placeholders, facts.env)
+        elif family == "cmd":
+            facts.script = analyze_cmd(script, facts.placeholders, facts.env)
+        elif family == "python":
+            facts.script = analyze_python(script, facts.placeholders, facts.env)
+        else:
             return
-        facts.script = analyze_script(
-            script, facts.placeholders, facts.env, trace_from_start=facts.traced_shell
-        )
         workdir = facts.step.working_directory.strip().rstrip("/")
         for output in facts.script.outputs:
             if output.sink == "file" and output.path:

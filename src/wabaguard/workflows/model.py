@@ -270,9 +270,9 @@ _ESCAPES = {
     "_": "\xa0", "L": "\u2028", "P": "\u2029",
 }  # fmt: skip
 _HEX_LEN = {"x": 2, "u": 4, "U": 8}
-# How far the aligner may skip source characters (indentation, quotes, line breaks) to find
-# the next value character; bounded so that a pathological scalar stays linear.
-_ALIGN_WINDOW = 512
+# Source characters the value may drop (indentation, folded breaks, doubled quotes); the
+# aligner skips only these, so one odd character cannot shift everything after it.
+_SKIPPABLE = frozenset(" \t\r\n'")
 
 
 def map_scalar(text: str, node: Node) -> list[int]:
@@ -290,21 +290,21 @@ def map_scalar(text: str, node: Node) -> list[int]:
     out: list[int] = []
     j = 0
     n = len(candidates)
-    fallback = node.start
     for ch in value:
         k = j
-        limit = min(n, j + _ALIGN_WINDOW)
-        while k < limit:
+        while k < n:
             src = candidates[k][1]
             if src == ch or (src in "\r\n" and ch in " \n"):
                 break
+            if src not in _SKIPPABLE:
+                k = -1  # a source character the value lacks: map here, consume nothing
+                break
             k += 1
-        if k < limit:
-            fallback = candidates[k][0]
-            out.append(fallback)
-            j = k + 1
-        else:
-            out.append(fallback)
+        if k < 0 or k >= n:
+            out.append(candidates[j][0] if j < n else (out[-1] if out else node.start))
+            continue
+        out.append(candidates[k][0])
+        j = k + 1
     out.append(out[-1] + 1 if out else node.end)
     return out
 
@@ -326,10 +326,10 @@ def _block_candidates(text: str, start: int, end: int) -> list[tuple[int, str]]:
     if header_end < 0:
         return []
     pos = header_end + 1
-    # Content indentation: that of the first non-blank line (explicit indicators are rare
-    # and only shift leading spaces, which the aligner tolerates).
-    indent = 0
-    probe = pos
+    indent = _explicit_indent(text, start, header_end)
+    # Otherwise the content indentation is that of the first non-blank line.
+    probe = pos if indent < 0 else end
+    indent = max(indent, 0)
     while probe < end:
         line_end = text.find("\n", probe, end)
         line_end = end if line_end < 0 else line_end
@@ -348,6 +348,22 @@ def _block_candidates(text: str, start: int, end: int) -> list[tuple[int, str]]:
         out.extend((i, text[i]) for i in range(pos + skip, line_end))
         pos = line_end
     return out
+
+
+def _explicit_indent(text: str, start: int, header_end: int) -> int:
+    """Content indentation fixed by an indicator (``|2``, ``>+4``), or -1."""
+    header = text[start:header_end].split("#", 1)[0]
+    digits = [ch for ch in header if ch.isdigit()]
+    if not digits:
+        return -1
+    line_start = text.rfind("\n", 0, start) + 1
+    # The parent's indentation: the line's first key, after any "- " sequence entries.
+    col = line_start
+    while col < start and text[col] in " -":
+        if text[col] == "-" and text[col + 1 : col + 2] not in (" ", "\t"):
+            break
+        col += 1
+    return (col - line_start) + int(digits[0])
 
 
 def _double_quoted_candidates(text: str, start: int, end: int) -> list[tuple[int, str]]:

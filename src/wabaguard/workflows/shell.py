@@ -142,8 +142,14 @@ _PASSTHROUGH = frozenset(
      "less", "more", "strings", "nl"}
 )  # fmt: skip
 _DUMP_SANITIZERS = frozenset({"cut", "awk", "gawk", "sed", "wc", "md5sum", "sha256sum"})
+_MYSQL = frozenset({"mysql", "mysqldump", "mariadb", "mysqladmin"})
 _SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
-_MINT_NAME = re.compile(r"(?i)(token|jwt|secret|passw|cred|otp)")
+# Script names that say they produce a credential: mint-token, make-jwt, get-creds.sh…
+_MINT_NAME = re.compile(
+    r"(?i)(mint|make|get|create|gen|issue|fetch|print|new|sign|request|obtain|exchange)"
+    r"[-_]?\w*?(token|jwt|cred|secret|passw|otp)|^(jwt|token)[-_]?(mint|gen|create|issue)"
+)
+_JQ_TOKEN = re.compile(r"(?i)token|jwt|password|secret")
 _VERBOSE_ENV = {
     "GIT_TRACE": None, "GIT_TRACE_CURL": None, "GIT_CURL_VERBOSE": None,
     "GIT_TRACE_PACKET": None, "TF_LOG": {"debug", "trace"}, "CURLOPT_VERBOSE": None,
@@ -152,7 +158,7 @@ _FALSY = frozenset({"", "0", "false", "no", "off"})
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DUMMY_VALUES = frozenset(
     {"password", "passwd", "secret", "changeme", "example", "dummy", "test", "testing",
-     "postgres", "root", "admin", "user", "xxxxxx", "******", "redacted", "placeholder"}
+     "root", "admin", "user", "xxxxxx", "******", "redacted", "placeholder"}
 )  # fmt: skip
 
 
@@ -482,12 +488,12 @@ class _Walker:
             if child.type in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
                 redirects.append(child)
                 redirects.extend(c for c in child.named_children if c.type == "file_redirect")
+        stdin_site: tuple[int, int] | None = None
         for redirect in redirects:
-            if redirect.type == "herestring_redirect":
-                for child in redirect.named_children:
-                    stdin = union(stdin, self.value_taint(child)[0])
-            elif redirect.type == "heredoc_redirect":
-                stdin = union(stdin, self.heredoc_taint(redirect))
+            if redirect.type in ("herestring_redirect", "heredoc_redirect"):
+                fed, site = self.stdin_of(redirect)
+                stdin = union(stdin, fed)
+                stdin_site = stdin_site or site
             else:
                 target = self.redirect_dest(redirect)
                 if target is not None:
@@ -495,23 +501,34 @@ class _Walker:
         if body is None:
             return None
         if body.type == "command":
-            return self.command(body, stdin, new_dest, redirects)
+            return self.command(body, stdin, new_dest, redirects, stdin_site)
         return self.statement(body, stdin, new_dest)
 
-    def heredoc_taint(self, redirect: Any) -> Taint | None:
+    def heredoc_taint(self, redirect: Any) -> tuple[Taint | None, tuple[int, int] | None]:
         quoted = False
-        taint: Taint | None = None
         for child in redirect.named_children:
             if child.type == "heredoc_start":
                 quoted = any(q in self.src(child) for q in "'\"\\")
             elif child.type == "heredoc_body":
                 if quoted:  # no shell expansion, but GitHub's ${{ }} substitution still runs
-                    taint = union(
-                        taint, self.placeholder_taint(child.start_byte, child.end_byte)[0]
-                    )
+                    taint, site = self.placeholder_taint(child.start_byte, child.end_byte)
                 else:
-                    taint = union(taint, self.value_taint(child)[0])
-        return taint
+                    taint, site = self.value_taint(child)
+                return taint, (site if taint is not None else None)
+        return None, None
+
+    def stdin_of(self, redirect: Any) -> tuple[Taint | None, tuple[int, int] | None]:
+        """What a here-string or heredoc feeds to stdin, and where the secret sits in it."""
+        if redirect.type == "heredoc_redirect":
+            return self.heredoc_taint(redirect)
+        taint: Taint | None = None
+        site: tuple[int, int] | None = None
+        for child in redirect.named_children:
+            child_taint, child_site = self.value_taint(child)
+            if child_taint is not None and site is None:
+                site = child_site
+            taint = union(taint, child_taint)
+        return taint, site
 
     def redirect_dest(self, redirect: Any) -> _Dest | None:
         descriptor = None
@@ -536,7 +553,12 @@ class _Walker:
     # -- commands -----------------------------------------------------------------------------
 
     def command(
-        self, node: Any, stdin: Taint | None, dest: _Dest, redirects: list[Any]
+        self,
+        node: Any,
+        stdin: Taint | None,
+        dest: _Dest,
+        redirects: list[Any],
+        stdin_site: tuple[int, int] | None = None,
     ) -> Taint | None:
         prefix_env: list[Any] = []
         name_node = None
@@ -551,11 +573,10 @@ class _Walker:
                 continue
             if child.type in ("herestring_redirect", "file_redirect", "heredoc_redirect"):
                 redirects = [*redirects, child]
-                if child.type == "herestring_redirect":
-                    for sub in child.named_children:
-                        stdin = union(stdin, self.value_taint(sub)[0])
-                elif child.type == "heredoc_redirect":
-                    stdin = union(stdin, self.heredoc_taint(child))
+                if child.type in ("herestring_redirect", "heredoc_redirect"):
+                    fed, fed_site = self.stdin_of(child)
+                    stdin = union(stdin, fed)
+                    stdin_site = stdin_site or fed_site
                 else:
                     target = self.redirect_dest(child)
                     if target is not None:
@@ -649,6 +670,8 @@ class _Walker:
                         out = union(out, self.vars[var])
         elif effective in _PASSTHROUGH:
             out = stdin
+            if stdin is not None and stdin_site is not None:
+                site = stdin_site
             for w in words[eff_index:]:
                 if w.literal is not None and not w.literal.startswith("-"):
                     out = union(out, self.files.get(w.literal))
@@ -668,6 +691,8 @@ class _Walker:
                             )
         elif effective in _TRANSFORMERS:
             out = stdin
+            if stdin is not None and stdin_site is not None:
+                site = stdin_site
             for w in words[eff_index:]:
                 if w.literal is not None and not w.literal.startswith("-"):
                     out = union(out, self.files.get(w.literal))
@@ -675,11 +700,22 @@ class _Walker:
                 out = None if effective in _DUMP_SANITIZERS else out
             elif out is not None:
                 out = out.as_derived()
-            if effective == "jq" and any(_MINT_NAME.search(w.text) for w in words[eff_index:]):
+            # `curl …/oauth/token | jq -r .access_token` mints; jq over a secret transforms it.
+            fed_secret = stdin is not None and not stdin.minted
+            if (
+                effective == "jq"
+                and not fed_secret
+                and any(_JQ_TOKEN.search(w.text) for w in words[eff_index:])
+            ):
                 out = union(out, self.minted(effective))
         elif effective == "wc":
             out = None
-        if effective and not is_builtin and self.is_minting(effective, words[eff_index:]):
+        if (
+            effective
+            and not is_builtin
+            and dest.sink in ("pipe", "capture")
+            and self.is_minting(effective, words[eff_index:])
+        ):
             out = union(out, self.minted(effective))
         if out is None:
             return None
@@ -759,21 +795,9 @@ class _Walker:
                 prev in ("-p", "--password") or text.startswith(("--password=", "-p"))
             ):
                 return "docker", "--password"
-        rel_start = w.site[0] - w.node.start_byte
-        rel_end = w.site[1] - w.node.start_byte
-        scheme = text.find("://")
-        if 0 <= scheme < rel_start:
-            authority_end = len(text)
-            for sep in "/?#":
-                pos = text.find(sep, scheme + 3)
-                if pos >= 0:
-                    authority_end = min(authority_end, pos)
-            at = text.find("@", scheme + 3, authority_end) if authority_end > rel_end else -1
-            if at >= rel_end and rel_start < authority_end:
-                return "url", "userinfo"
-            question = text.find("?", scheme + 3)
-            if 0 <= question < rel_start:
-                return "url", "query string"
+        part = url_part(text, w.site[0] - w.node.start_byte, w.site[1] - w.node.start_byte)
+        if part:
+            return "url", part
         return "plain", ""
 
     def print_builtin(
@@ -817,8 +841,10 @@ class _Walker:
                 if taint is None:
                     continue
                 if taint.minted and not (taint.sources - _minted_sources(taint)):
+                    # A registered credential of the job's own making: no longer ours to track.
                     self.vars.pop(name)
                 else:
+                    # Masked from here on, so no longer a transform; still a secret.
                     self.vars[name] = taint.masked()
         return True
 
@@ -1003,7 +1029,13 @@ class _Walker:
                         )
                     )
                 continue
-            if prev in ("--password",) or (effective == "docker" and prev == "-p"):
+            if effective in _MYSQL and lit.startswith("-p") and len(lit) > 2:
+                if not looks_like_dummy(lit[2:]):
+                    self.facts.hardcoded.append(
+                        Hardcoded(w.node.start_byte, w.node.end_byte, f"`{effective} -p` password")
+                    )
+                continue
+            if prev == "--password" or (effective in ("docker", "sshpass") and prev == "-p"):
                 if not looks_like_dummy(lit) and lit != "-":
                     self.facts.hardcoded.append(
                         Hardcoded(w.node.start_byte, w.node.end_byte, f"`{effective} {prev}` value")
@@ -1065,6 +1097,27 @@ def _is_verbose_flag(command: str, literal: str) -> bool:
         level = literal.rsplit("=", 1)[-1]
         return level.isdigit() and int(level) >= 6
     return False
+
+
+def url_part(text: str, start: int, end: int) -> str:
+    """Is ``text[start:end]`` in a URL's userinfo or query string? ("" if neither)."""
+    scheme = text.rfind("://", 0, start)
+    if scheme < 0:
+        return ""
+    authority_end = len(text)
+    for sep in "/?#":
+        pos = text.find(sep, scheme + 3)
+        if pos >= 0:
+            authority_end = min(authority_end, pos)
+    if start < authority_end:
+        at = text.find("@", end, authority_end)
+        if at >= 0 and not any(ch.isspace() for ch in text[scheme:start] + text[end:at]):
+            return "userinfo"
+        return ""
+    question = text.find("?", scheme + 3, start)
+    if question >= 0 and not any(ch.isspace() for ch in text[question:start]):
+        return "query string"
+    return ""
 
 
 def _short_flags(literal: str, letters: str) -> bool:

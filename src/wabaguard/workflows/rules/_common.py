@@ -25,11 +25,17 @@ def scripts(analysis: Analysis) -> Iterator[tuple[StepFacts, ScriptFacts, Route]
 
 def is_direct(taint: Taint) -> bool:
     """A registered secret as such: not transformed, not minted here, not an env dump."""
-    return not taint.derived and not taint.dump and not is_minted_only(taint)
+    return not taint.derived and not taint.dump and not taint.minted
 
 
 def is_derived(taint: Taint) -> bool:
-    return taint.derived and not taint.dump and not is_minted_only(taint)
+    # Minted values are unmasked-minted-credential's: the most specific rule wins.
+    return taint.derived and not taint.dump and not taint.minted
+
+
+def is_secret(taint: Taint) -> bool:
+    """Any secret-bearing value that is neither minted here nor an environment dump."""
+    return not taint.dump and not taint.minted
 
 
 def what(taint: Taint) -> str:

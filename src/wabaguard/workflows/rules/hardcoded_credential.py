@@ -78,13 +78,21 @@ def _mapping_entries(analysis: Analysis) -> Iterator[tuple[str, Node, Node, Rout
     for job in wf.jobs:
         for entry in job.env:
             yield entry.name, entry.key, entry.value, entry.route, "env"
+        containers: list[tuple[Node, Route]] = []
         container = job.node.get("container")
         if container is not None and container.is_mapping:
-            env = container.get("env")
+            containers.append((container, (*job.route, "container")))
+        services = job.node.get("services")
+        if services is not None and services.is_mapping:
+            for name, service in services.str_items():
+                if service.is_mapping:
+                    containers.append((service, (*job.route, "services", name.value)))
+        for node, where in containers:
+            env = node.get("env")
             if env is not None and env.is_mapping:
                 for k, v in env.str_items():
                     if v.is_scalar:
-                        yield k.value, k, v, (*job.route, "container", "env", k.value), "env"
+                        yield k.value, k, v, (*where, "env", k.value), "env"
         for step in job.steps:
             for entry in step.env:
                 yield entry.name, entry.key, entry.value, entry.route, "env"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from wabaguard.config import Config
 from wabaguard.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
-from wabaguard.workflows.rules._common import is_minted_only, rule, scripts, what
+from wabaguard.workflows.rules._common import rule, scripts, what
 
 RULE = rule(
     "secret-env-in-argv",
@@ -27,7 +27,7 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
         for use in script.argv:
             if use.category != "plain" or use.taint.inline or use.taint.dump:
                 continue
-            if is_minted_only(use.taint):
+            if use.taint.minted:
                 continue
             yield analysis.finding(
                 RULE,

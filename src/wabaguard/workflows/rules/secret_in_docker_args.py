@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from wabaguard.config import Config
 from wabaguard.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
-from wabaguard.workflows.rules._common import is_minted_only, rule, scripts, what
+from wabaguard.workflows.rules._common import rule, scripts, what
 
 RULE = rule(
     "secret-in-docker-args",
@@ -28,7 +28,7 @@ _HOW = {
 def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
     for facts, script, route in scripts(analysis):
         for use in script.argv:
-            if use.category != "docker" or use.taint.dump or is_minted_only(use.taint):
+            if use.category != "docker" or use.taint.dump or use.taint.minted:
                 continue
             yield analysis.finding(
                 RULE,

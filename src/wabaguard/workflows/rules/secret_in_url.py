@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from wabaguard.config import Config
 from wabaguard.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
-from wabaguard.workflows.rules._common import is_minted_only, rule, scripts, what
+from wabaguard.workflows.rules._common import rule, scripts, what
+from wabaguard.workflows.shell import url_part
 
 RULE = rule(
     "secret-in-url",
@@ -22,7 +23,7 @@ RULE = rule(
 def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
     for facts, script, route in scripts(analysis):
         for use in script.argv:
-            if use.category != "url" or use.taint.dump or is_minted_only(use.taint):
+            if use.category != "url" or use.taint.dump or use.taint.minted:
                 continue
             yield analysis.finding(
                 RULE,
@@ -34,3 +35,20 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
                 "and in `.git/config`",
                 route,
             )
+    # URL inputs of actions (`with: repository-url: https://user:${{ secrets.X }}@…`).
+    for site in analysis.expressions():
+        taint = site.info.taint
+        if taint is None or taint.dump or len(site.route) < 2 or site.route[-2] != "with":
+            continue
+        part = url_part(site.node.value, site.span.start, site.span.end)
+        if not part:
+            continue
+        yield analysis.finding(
+            RULE,
+            site.node,
+            site.span.start,
+            site.span.end,
+            f"{what(taint)} is placed in the {part} of the URL given to `{site.route[-1]}`: "
+            "actions log and store URLs",
+            site.route,
+        )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from wabaguard.config import Config
 from wabaguard.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
-from wabaguard.workflows.rules._common import is_minted_only, rule, scripts, what
+from wabaguard.workflows.rules._common import rule, scripts, what
 
 RULE = rule(
     "secret-to-github-env",
@@ -24,7 +24,7 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
         for out in script.outputs:
             if out.sink not in ("github-env", "github-output") or out.taint.dump:
                 continue
-            if is_minted_only(out.taint):
+            if out.taint.minted:
                 continue  # unmasked-minted-credential's business
             target = "$GITHUB_ENV" if out.sink == "github-env" else "$GITHUB_OUTPUT"
             reach = (
