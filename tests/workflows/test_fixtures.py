@@ -109,15 +109,19 @@ def compare(annotations: Annotations, findings: Iterable[Mapping[str, Any]]) -> 
 
 def workflow_path(fixture: Path) -> str:
     """Where the scanner must see the fixture: a workflow, or an action in its own directory."""
-    if fixture.name in ("action.yml", "action.yaml"):
+    if fixture.name in ("action.yml", "action.yaml") and fixture.parent != FIXTURES:
         return f"{fixture.parent.name}/{fixture.name}"
     name = fixture.name.removesuffix(".in")
     return f".github/workflows/{name}"
 
 
 def fixture_files() -> list[Path]:
-    files = sorted(FIXTURES.glob("*.yml")) + sorted(FIXTURES.glob("*/action.y*ml"))
-    return files
+    """Our own cases, actions in subdirectories, and the adapted third-party suites."""
+    return [
+        *sorted(FIXTURES.glob("*.yml")),
+        *sorted(FIXTURES.glob("*/action.y*ml")),
+        *sorted(FIXTURES.glob("external/*.yml")),
+    ]
 
 
 def render_template(text: str) -> tuple[str, list[str]]:
