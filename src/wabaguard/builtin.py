@@ -1,13 +1,18 @@
 """detect-secrets' own plugins, declared as data so the hook never imports them needlessly.
 
 Each entry names the plugin class, our permanent rule id, and a prefilter: a regex that is a
-proven superset of every line the plugin's own regexes can match (tests generate matching
-lines and check it). Lines that match no prefilter never reach detect-secrets, so a commit
-that touches no credential-looking line does not import detect-secrets (or ``requests``).
+proven superset of every line the plugin can report (``tests/perf/test_prefilter.py``
+generates lines from the plugin's own regexes and checks it). Lines that match no prefilter
+never reach detect-secrets, so a commit that touches no credential-looking line does not
+import detect-secrets (or ``requests``).
+
+Prefilters must stay line-local: no ``^``/``$`` and nothing that can match a newline, because
+the engine searches a whole chunk of lines at once (the same test checks the parsed regexes).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from wabaguard.findings import Confidence, Kind, Rule, Severity
@@ -20,23 +25,22 @@ class BuiltinPlugin:
     class_name: str
     secret_type: str
     rule: Rule
-    # Regex source; None means "every line" (the generic plugins look at any quoted string).
+    # Regex source; None would mean "every line" (no plugin needs that today).
     prefilter: str | None
     generic: bool = False  # off unless --entropy
-
-
-def _rule(rule_id: str, title: str, secret_type: str, severity: Severity = Severity.HIGH,
-          confidence: Confidence = Confidence.HIGH) -> Rule:
-    return Rule(rule_id, title, severity, confidence, _FIX, Kind.CREDENTIAL, secret_type)
 
 
 def _p(class_name: str, secret_type: str, rule_id: str, title: str, prefilter: str | None,
        *, severity: Severity = Severity.HIGH, confidence: Confidence = Confidence.HIGH,
        generic: bool = False) -> BuiltinPlugin:
-    return BuiltinPlugin(
-        class_name, secret_type, _rule(rule_id, title, secret_type, severity, confidence),
-        prefilter, generic,
-    )
+    rule = Rule(rule_id, title, severity, confidence, _FIX, Kind.CREDENTIAL, secret_type)
+    return BuiltinPlugin(class_name, secret_type, rule, prefilter, generic)
+
+
+def _generic(class_name: str, secret_type: str, rule_id: str, title: str, prefilter: str,
+             severity: Severity = Severity.MEDIUM) -> BuiltinPlugin:
+    return _p(class_name, secret_type, rule_id, title, prefilter, severity=severity,
+              confidence=Confidence.LOW, generic=True)
 
 
 BUILTIN_PLUGINS: tuple[BuiltinPlugin, ...] = (
@@ -46,6 +50,7 @@ BUILTIN_PLUGINS: tuple[BuiltinPlugin, ...] = (
        r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}|(?i:aws)"),
     _p("AzureStorageKeyDetector", "Azure Storage Account access key", "azure-storage-key",
        "Azure storage account key", r"AccountKey="),
+    # The plugin's user and password classes exclude whitespace and "@".
     _p("BasicAuthDetector", "Basic Auth Credentials", "basic-auth-credentials",
        "Password in a URL (basic auth)", r"://[^\s@]*@", severity=Severity.MEDIUM,
        confidence=Confidence.MEDIUM),
@@ -58,23 +63,26 @@ BUILTIN_PLUGINS: tuple[BuiltinPlugin, ...] = (
        r"gh[pousr]_[A-Za-z0-9_]{36}"),
     _p("GitLabTokenDetector", "GitLab Token", "gitlab-token", "GitLab token",
        r"gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-|GR1348941"),
+    # Case-insensitive like the plugin's assignment regex, which also matches U+212A KELVIN SIGN.
     _p("IbmCloudIamDetector", "IBM Cloud IAM Key", "ibm-cloud-iam-key", "IBM Cloud IAM key",
-       r"[a-zA-Z0-9_\-]{44}"),
+       r"(?i:[a-z0-9_\-]{44})"),
     _p("IbmCosHmacDetector", "IBM COS HMAC Credentials", "ibm-cos-hmac-credentials",
        "IBM COS HMAC secret", r"(?i:[a-f0-9]{48})"),
     _p("JwtTokenDetector", "JSON Web Token", "json-web-token", "JSON Web Token", r"eyJ",
-       severity=Severity.MEDIUM, confidence=Confidence.MEDIUM),
+       severity=Severity.MEDIUM,
+       confidence=Confidence.MEDIUM),
     _p("MailchimpDetector", "Mailchimp Access Key", "mailchimp-access-key",
        "Mailchimp API key", r"[0-9a-z]{32}-us[0-9]"),
     _p("NpmDetector", "NPM tokens", "npm-token", "npm registry token", r":_authToken="),
     _p("OpenAIDetector", "OpenAI Token", "openai-token", "OpenAI API key", r"T3BlbkFJ"),
     _p("PrivateKeyDetector", "Private Key", "private-key", "Private key",
-       r"PRIVATE KEY|PuTTY-User-Key-File-2|SSH2 ENCRYPTED", severity=Severity.CRITICAL),
+       r"PRIVATE KEY|PuTTY-User-Key-File-\d|SSH2 ENCRYPTED", severity=Severity.CRITICAL),
     _p("PypiTokenDetector", "PyPI Token", "pypi-token", "PyPI upload token", r"pypi-AgE"),
     _p("SendGridDetector", "SendGrid API Key", "sendgrid-api-key", "SendGrid API key",
        r"SG\.[a-zA-Z0-9_-]{22}\."),
+    # Both Slack regexes ignore case, the webhook URL's included.
     _p("SlackDetector", "Slack Token", "slack-token", "Slack token or webhook",
-       r"(?i:xox[abposr]-)|hooks\.slack\.com/services/"),
+       r"(?i:xox[abposr]-|hooks\.slack\.com/services/)"),
     _p("SoftlayerDetector", "SoftLayer Credentials", "softlayer-credentials",
        "SoftLayer API key", r"(?i:[a-z0-9]{64})"),
     _p("SquareOAuthDetector", "Square OAuth Secret", "square-oauth-secret",
@@ -85,19 +93,45 @@ BUILTIN_PLUGINS: tuple[BuiltinPlugin, ...] = (
        "Telegram bot token", r"\d:[0-9A-Za-z_-]{35}"),
     _p("TwilioKeyDetector", "Twilio API Key", "twilio-api-key", "Twilio account SID or API key",
        r"[AS][CK][a-z0-9]{32}"),
-    # Generic detectors: useful, noisy; on with --entropy.
-    _p("Base64HighEntropyString", "Base64 High Entropy String", "high-entropy-base64",
-       "High-entropy base64 string", None, severity=Severity.MEDIUM,
-       confidence=Confidence.LOW, generic=True),
-    _p("HexHighEntropyString", "Hex High Entropy String", "high-entropy-hex",
-       "High-entropy hex string", None, severity=Severity.MEDIUM, confidence=Confidence.LOW,
-       generic=True),
-    _p("KeywordDetector", "Secret Keyword", "secret-keyword",
-       "Literal assigned to a secret-looking name", None, severity=Severity.MEDIUM,
-       confidence=Confidence.LOW, generic=True),
-    _p("IPPublicDetector", "Public IP (ipv4)", "public-ip", "Public IPv4 address", None,
-       severity=Severity.LOW, confidence=Confidence.LOW, generic=True),
+    # Generic detectors: useful, noisy; on with --entropy. Their prefilters assume the
+    # plugins' default settings, which wabaguard never changes.
+    # A quoted run of the base64 charset: Shannon entropy is at most log2(length), so beating
+    # the 4.5 limit takes at least 23 characters (log2(22) < 4.5).
+    _generic("Base64HighEntropyString", "Base64 High Entropy String", "high-entropy-base64",
+             "High-entropy base64 string", r"['\"][A-Za-z0-9+/\\_=-]{23}"),
+    # Hex: beating the 3.0 limit takes at least 9 characters (log2(8) = 3).
+    _generic("HexHighEntropyString", "Hex High Entropy String", "high-entropy-hex",
+             "High-entropy hex string", r"['\"][0-9A-Fa-f]{9}"),
+    # Every keyword of the plugin's denylist contains one of these (its regexes ignore case).
+    _generic("KeywordDetector", "Secret Keyword", "secret-keyword",
+             "Literal assigned to a secret-looking name", r"(?i:key|pass|pwd|secret|contrase)"),
+    _generic("IPPublicDetector", "Public IP (ipv4)", "public-ip", "Public IPv4 address",
+             r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]", severity=Severity.LOW),
 )
+
+
+# detect-secrets' default file filters (``filters.heuristic``: is_non_text_file, is_lock_file,
+# is_swagger_file), copied as data so deciding needs no import; a test compares them.
+SKIPPED_EXTENSIONS = frozenset({
+    ".7z", ".bin", ".bmp", ".bz2", ".class", ".css", ".dmg", ".doc", ".eot", ".exe", ".gif",
+    ".gz", ".ico", ".iml", ".ipr", ".iws", ".jar", ".jpeg", ".jpg", ".lock", ".map", ".mo",
+    ".pdf", ".png", ".prefs", ".psd", ".rar", ".realm", ".s7z", ".sum", ".svg", ".tar", ".tif",
+    ".tiff", ".ttf", ".webp", ".woff", ".xls", ".xlsx", ".zip",
+})
+SKIPPED_LOCK_FILES = frozenset({
+    "Brewfile.lock.json", "Cartfile.resolved", "composer.lock", "Gemfile.lock",
+    "Package.resolved", "package-lock.json", "Podfile.lock", "yarn.lock", "Pipfile.lock",
+    "poetry.lock", "Cargo.lock", "packages.lock.json",
+})
+
+
+def skips_file(path: str) -> bool:
+    """detect-secrets' own plugins never look at this file (its default file filters)."""
+    return (
+        os.path.splitext(path)[1] in SKIPPED_EXTENSIONS
+        or os.path.basename(path) in SKIPPED_LOCK_FILES
+        or "swagger" in path
+    )
 
 
 def builtin_rules() -> tuple[Rule, ...]:

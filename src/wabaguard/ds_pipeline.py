@@ -61,6 +61,8 @@ class DetectSecretsPipeline:
         # (``wabaguard: ignore[x]`` reads as an indirect reference and drops the line); blank
         # it out, keeping every column where it was.
         line = _IGNORE_MARK.sub(lambda m: " " * len(m.group()), line)
+        # detect-secrets scans ``line.rstrip()``; the columns before the cut are unchanged.
+        line = line.rstrip()
         context = _snippet(window, index)
         if ds_scan._is_filtered_out(
             required_filter_parameters=["line"],

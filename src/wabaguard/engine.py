@@ -8,7 +8,6 @@ allowlist and plugins), so most lines of real code cost almost nothing.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from wabaguard import redact
-from wabaguard.builtin import BUILTIN_PLUGINS, BuiltinPlugin
+from wabaguard.builtin import BUILTIN_PLUGINS, BuiltinPlugin, skips_file
 from wabaguard.detectors.base import Detector, LineContext, Match
 from wabaguard.findings import Finding, Kind, Rule, Severity, fingerprint
 
@@ -89,9 +88,13 @@ class Engine:
             re.compile(b.prefilter) if b.prefilter is not None else None for b in self.builtins
         )
         self.every_line = any(b.prefilter is None for b in self.builtins)
-        parts = [_scoped(d.prefilter) for d in self.detectors]
-        parts += [_scoped(b.prefilter) for b in self.builtins if b.prefilter is not None]
+        own = [_scoped(d.prefilter) for d in self.detectors]
+        parts = own + [_scoped(b.prefilter) for b in self.builtins if b.prefilter is not None]
         self.prefilter: re.Pattern[str] | None = re.compile("|".join(parts)) if parts else None
+        # For files detect-secrets' own file filters skip (images, lock files, swagger).
+        self._own_prefilter: re.Pattern[str] | None = (
+            re.compile("|".join(own)) if own else None
+        )
         self._ds: Any = None  # the detect-secrets pipeline, imported on first candidate line
 
     def _enabled(self, rule: Rule) -> bool:
@@ -104,7 +107,10 @@ class Engine:
 
     def scan_lines(self, path: str, lines: Iterable[str], state: FileState) -> Iterator[Finding]:
         """Scan a file's lines (without line endings), streamed in chunks."""
-        if self.prefilter is None and not self.every_line:
+        with_builtins = bool(self.builtins) and not skips_file(path)
+        prefilter = self.prefilter if with_builtins else self._own_prefilter
+        every_line = self.every_line and with_builtins
+        if prefilter is None and not every_line:
             return
         occurrences: dict[tuple[str, str], int] = {}
         it = iter(lines)
@@ -115,36 +121,16 @@ class Engine:
             following = list(islice(it, CHUNK_LINES))
             window = before + chunk + following[:CONTEXT_RADIUS]
             offset = len(before)
-            for index in self._candidates(chunk):
+            hits = range(len(chunk)) if every_line or prefilter is None else _candidates(
+                prefilter, chunk)
+            for index in hits:
                 yield from self._scan_candidate(
-                    path, window, offset + index, first_lineno + index, state, occurrences
+                    path, window, offset + index, first_lineno + index, state, occurrences,
+                    with_builtins,
                 )
             first_lineno += len(chunk)
             before = chunk[-CONTEXT_RADIUS:]
             chunk = following
-
-    def _candidates(self, chunk: list[str]) -> Iterator[int]:
-        if self.every_line or self.prefilter is None:
-            yield from range(len(chunk))
-            return
-        # One search over the whole chunk; prefilter patterns never match a newline, so each
-        # hit belongs to exactly one line. Jump to the next line after a hit.
-        text = "\n".join(chunk)
-        starts = [0]
-        for line in chunk[:-1]:
-            starts.append(starts[-1] + len(line) + 1)
-        search = self.prefilter.search
-        pos = 0
-        end = len(text)
-        while pos <= end:
-            match = search(text, pos)
-            if match is None:
-                return
-            index = bisect.bisect_right(starts, match.start()) - 1
-            yield index
-            if index + 1 >= len(starts):
-                return
-            pos = starts[index + 1]
 
     def _scan_candidate(
         self,
@@ -154,6 +140,7 @@ class Engine:
         lineno: int,
         state: FileState,
         occurrences: dict[tuple[str, str], int],
+        with_builtins: bool = True,
     ) -> Iterator[Finding]:
         line = window[index]
         context = LineContext(window, index, path)
@@ -163,7 +150,8 @@ class Engine:
                 matches.extend(
                     m for m in detector.scan_line(line, context) if self._enabled(m.rule)
                 )
-        matches.extend(self._builtin_matches(path, window, index, line))
+        if with_builtins:
+            matches.extend(self._builtin_matches(path, window, index, line))
         if not matches:
             return
         kept = _drop_overlaps(matches)
@@ -243,11 +231,54 @@ class Engine:
         return bool(self._pipeline().is_allowlisted(path, window, index))
 
 
+def _candidates(prefilter: re.Pattern[str], chunk: list[str]) -> Iterator[int]:
+    """Indexes of the lines in ``chunk`` on which ``prefilter`` finds something.
+
+    One search over the whole chunk in C; prefilters never match a newline (a test proves
+    it), so each hit belongs to exactly one line. After a hit, jump to the next line.
+    """
+    text = "\n".join(chunk)
+    search = prefilter.search
+    count = text.count
+    find = text.find
+    index = 0
+    pos = 0
+    while True:
+        match = search(text, pos)
+        if match is None:
+            return
+        start = match.start()
+        index += count("\n", pos, start)
+        yield index
+        pos = find("\n", start) + 1
+        if pos == 0:
+            return
+        index += 1
+
+
 def _drop_overlaps(matches: list[Match]) -> list[Match]:
-    """Keep the first (most specific) match where two overlap on the same span."""
-    kept: list[Match] = []
+    """Our detectors run first and are the most specific: where two of theirs overlap, keep
+    the first; drop detect-secrets matches that overlap one of theirs.
+
+    detect-secrets' plugins keep every match among themselves, as detect-secrets does (a JWT
+    that also looks like a Discord token is reported by both there too).
+    """
+    own: list[Match] = []
+    builtin: list[Match] = []
     for match in matches:
-        if any(match.start < k.end and k.start < match.end for k in kept):
-            continue
-        kept.append(match)
-    return kept
+        if _is_builtin(match):
+            builtin.append(match)
+        elif not any(match.start < k.end and k.start < match.end for k in own):
+            own.append(match)
+    if not own:
+        return builtin
+    return own + [
+        m for m in builtin if not any(m.start < k.end and k.start < m.end for k in own)
+    ]
+
+
+_BUILTIN_RULE_IDS = frozenset(b.rule.id for b in BUILTIN_PLUGINS)
+
+
+def _is_builtin(match: Match) -> bool:
+    return match.rule.id in _BUILTIN_RULE_IDS
