@@ -73,6 +73,7 @@ POSITIVES: list[tuple[str, str, str, Factory]] = [
     ("meta-access-token", 'TOKEN = "{T}"', "app.py", meta_min_body),
     # --- meta-app-access-token ---
     ("meta-app-access-token", 'APP_TOKEN = "{T}"', "app.py", fakes.meta_app_token),
+    ("meta-app-access-token", "access_token={T}", "a.sh", lambda: fakes.meta_app_token(app_id=9_876_543_210_987_654)),
     ("meta-app-access-token", "https://graph.facebook.com/debug_token?access_token={T}", "x.md",
      lambda: fakes.meta_app_token().replace("|", "%7C")),
     ("meta-app-access-token", "fb_app_token: {T}", "settings.yml",
@@ -93,6 +94,7 @@ POSITIVES: list[tuple[str, str, str, Factory]] = [
     ("whatsapp-verify-token", 'const verifyToken = process.env.VERIFY_TOKEN || "{T}";', "app.ts", verify),
     ("whatsapp-verify-token", 'VERIFY_TOKEN = os.getenv("VERIFY_TOKEN", "{T}")', "app.py", verify),
     ("whatsapp-verify-token", "  webhook_verify_token: {T}", "values.yaml", verify),
+    ("whatsapp-verify-token", '    "VERIFY_TOKEN = os.getenv(\\"VERIFY_TOKEN\\", \\"{T}\\")\\n",', "nb.ipynb", verify),
     # --- infobip-api-key ---
     ("infobip-api-key", 'headers = {{"Authorization": "App {T}"}}', "send.py", infobip),
     ("infobip-api-key", "INFOBIP_API_KEY={T}", ".env", infobip),
@@ -195,6 +197,9 @@ NEGATIVES: list[tuple[str, str, Factory]] = [
     ("| {T} | yes |", "table.md", lambda: f"{fakes.FAKE_APP_ID}"),
     ("ids={T}", "a.txt", lambda: f"{fakes.FAKE_APP_ID}|{fakes.alnum(30, seed=19)}"),
     ("x={T}", "a.txt", lambda: f"{12345678901234}|{hex32()}"),  # 14-digit id
+    # Lookup keys named like credentials.
+    ('WA_TEMPLATE_KEY = "order_confirmation_v3"', "a.py", str),
+    ('WHATSAPP_CACHE_KEY = "whatsapp:session:v2"', "a.py", str),
     # Prose.
     ("Set the WhatsApp token: you can find it in the dashboard.", "README.md", str),
     ("The D360-API-KEY header carries the key.", "README.md", str),

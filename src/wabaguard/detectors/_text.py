@@ -169,7 +169,9 @@ def literal_after(line: str, name: Name, path: str) -> Literal | None:
 
 def _is_first_argument(line: str, start: int) -> bool:
     """The quoted name starting at ``start`` (after its quote) opens a call's argument list."""
-    pos = start - 2  # skip the opening quote
+    pos = start - 2  # skip the opening quote ...
+    if pos >= 0 and line[pos] == "\\":
+        pos -= 1  # ... escaped inside a JSON string (notebooks): \"NAME\"
     floor = max(0, pos - 8)
     while pos >= floor and line[pos] in " \t":
         pos -= 1

@@ -35,12 +35,23 @@ _CREDENTIAL_WORDS = frozenset(
 )
 # Names owned by more specific rules.
 _OTHER_RULE_WORDS = frozenset({"verify", "d360", "dialog", "360dialog"})
+# "…_KEY" names that are lookup keys, not credentials (``WHATSAPP_CACHE_KEY``,
+# ``WA_TEMPLATE_KEY``): the word before the last one says so.
+_NOT_SECRET_QUALIFIERS = frozenset(
+    {
+        "cache", "template", "redis", "idempotency", "partition", "sort", "lookup", "route",
+        "storage", "session", "prefix", "object", "i18n", "translation", "message", "queue",
+        "lock", "config", "setting", "settings", "header", "param", "field", "name",
+    }
+)  # fmt: skip
 
 
 def _is_whatsapp_credential_name(words: tuple[str, ...]) -> bool:
     if not words or words[-1] not in _CREDENTIAL_WORDS:
         return False
     if not _OTHER_RULE_WORDS.isdisjoint(words):
+        return False
+    if len(words) >= 2 and words[-2] in _NOT_SECRET_QUALIFIERS:
         return False
     joined = "".join(words)
     return not _PROVIDER_WORDS.isdisjoint(words) or "chatapi" in joined or "whatsapp" in joined

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 
 from wabaguard.detectors._formats import (
     HEX32,
-    MAX_APP_ID,
     META_TOKEN,
     MIN_APP_ID,
     is_formatted_credential,
@@ -113,7 +112,9 @@ class MetaAppAccessTokenDetector:
         for match in _APP_TOKEN.finditer(line):
             app_id = int(match.group("app"))
             body = match.group("body")
-            if not MIN_APP_ID <= app_id < MAX_APP_ID or is_placeholder(body):
+            # Any 15-16 digit id: the pipe and the secret are the signal here, and the
+            # 2**52 ceiling derived from EAA tokens is an observation, not a promise.
+            if not MIN_APP_ID <= app_id < 10**16 or is_placeholder(body):
                 continue
             if HEX32.fullmatch(body):
                 kind = "app secret"
