@@ -225,10 +225,9 @@ class Analysis:
         for span in find_expressions(script):
             source = script[span.inner_start : span.inner_end]
             info = analyze_expression(source, resolver)
-            # fromJSON(secrets.X).field is reported at the expression (unmasked-secret-field);
-            # the most specific rule wins, so the script does not report it a second time.
-            taint = None if info.from_json_secret else info.taint
-            facts.placeholders.append(Placeholder(span.start, span.end, taint, label_of(source)))
+            facts.placeholders.append(
+                Placeholder(span.start, span.end, info.taint, label_of(source))
+            )
         family = facts.shell_family
         if family in ("bash", "sh"):
             facts.script = analyze_script(

@@ -730,13 +730,14 @@ class _Walker:
             # Skip options and VAR=value words, and timeout's duration.
             while index < len(words):
                 lit = words[index].literal
+                raw = words[index].text
+                name = _NAME.match(raw)
+                if name and raw[name.end() : name.end() + 1] == "=":
+                    index += 1  # VAR=value, expansions allowed
+                    continue
                 if lit is None:
                     break
-                if (
-                    lit.startswith("-")
-                    or ("=" in lit and _NAME.match(lit))
-                    or (current == "timeout" and lit[:1].isdigit())
-                ):
+                if lit.startswith("-") or (current == "timeout" and lit[:1].isdigit()):
                     index += 1
                     continue
                 break
