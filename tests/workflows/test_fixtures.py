@@ -253,6 +253,19 @@ def test_no_token_shaped_literal_is_committed() -> None:
             assert not shapes.search(path.read_text(encoding="utf-8")), path
 
 
+def test_detect_secrets_reports_nothing_in_the_fixtures() -> None:
+    """Plain detect-secrets, default plugins: the committed fixtures and rule pages scan clean."""
+    from detect_secrets import SecretsCollection
+    from detect_secrets.settings import default_settings
+
+    secrets = SecretsCollection()
+    with default_settings():
+        for path in [*FIXTURES.rglob("*"), *(DOCS / f"{rule}.md" for rule in WORKFLOW_RULES)]:
+            if path.is_file() and path.suffix in (".yml", ".in", ".md"):
+                secrets.scan_file(str(path))
+    assert not {name: len(found) for name, found in secrets.data.items() if found}
+
+
 # --- the comparison can fail ------------------------------------------------------------------
 
 _SAMPLE = """\
