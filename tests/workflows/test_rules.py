@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from workflow_helpers import hits, scan, step
 
 from wabaguard.config import Config
 from wabaguard.findings import Kind
 from wabaguard.workflows import all_rules
 from wabaguard.workflows.rules import MODULES
-
-from helpers import hits, scan, step
 
 RULE_IDS = {
     "secret-in-argv", "secret-in-url", "secret-env-in-argv", "secret-in-docker-args",
