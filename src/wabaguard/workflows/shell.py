@@ -255,6 +255,7 @@ class _Walker:
         self.facts.uses_secret = any(p.taint is not None for p in placeholders)
         self.trace: tuple[int, int, str] | None = (-1, -1, "shell") if trace_from_start else None
         self.trace_reported = False
+        self.dump_origin: tuple[int, int, str] | None = None
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -648,7 +649,7 @@ class _Walker:
         elif is_builtin and base == "set":
             self.set_builtin(words, name_word)
             if not words:
-                out = self.dump_taint()
+                out = self.dump_taint(site, "set")
         elif is_builtin and base in ("read", "mapfile", "readarray"):
             for lit in lits:
                 if lit is not None and _NAME.fullmatch(lit) and stdin is not None:
@@ -659,11 +660,11 @@ class _Walker:
             and all((w.literal or "").startswith("-") for w in words[eff_index:])
             and not any("=" in (w.literal or "") for w in words)
         ):
-            out = self.dump_taint()
+            out = self.dump_taint(site, "env")
         elif effective == "printenv":
             rest = [w.literal for w in words[eff_index:] if not (w.literal or "").startswith("-")]
             if not rest:
-                out = self.dump_taint()
+                out = self.dump_taint(site, "printenv")
             else:
                 for var in rest:
                     if var is not None and var in self.vars:
@@ -903,17 +904,20 @@ class _Walker:
         self.facts.traces.append(Trace(start, end, what, taint))
         self.trace_reported = True
 
-    def dump_taint(self) -> Taint | None:
+    def dump_taint(self, site: tuple[int, int], command: str) -> Taint | None:
         scope = self.in_scope_secrets()
         if scope is None:
             return None
+        # Report the dump at the command that dumps, wherever the pipeline ends.
+        self.dump_origin = (site[0], site[1], command)
         return Taint(scope.sources, dump=True)
 
     def dump(self, node: Any, dest: _Dest) -> Taint | None:
-        out = self.dump_taint()
+        keyword = node.children[0].type if node.child_count else "export"
+        out = self.dump_taint((node.start_byte, node.end_byte), keyword)
         if out is None:
             return None
-        return self.emit(out, dest, (node.start_byte, node.end_byte), "export", None)
+        return self.emit(out, dest, (node.start_byte, node.end_byte), keyword, None)
 
     def minted(self, command: str) -> Taint:
         return Taint(frozenset({f"minted:{command}"}), minted=True)
@@ -966,6 +970,8 @@ class _Walker:
             return taint
         if dest.sink == "null":
             return None
+        if taint.dump and self.dump_origin is not None:
+            site, command = self.dump_origin[:2], self.dump_origin[2]
         name = ""
         if dest.sink in ("github-env", "github-output") and words:
             name = _assignment_name(words)
