@@ -109,18 +109,20 @@ def compare(annotations: Annotations, findings: Iterable[Mapping[str, Any]]) -> 
 
 def workflow_path(fixture: Path) -> str:
     """Where the scanner must see the fixture: a workflow, or an action in its own directory."""
-    if fixture.name in ("action.yml", "action.yaml") and fixture.parent != FIXTURES:
+    if fixture.name in ("action.yml", "action.yaml") and fixture.parent.name != "realistic":
         return f"{fixture.parent.name}/{fixture.name}"
     name = fixture.name.removesuffix(".in")
     return f".github/workflows/{name}"
 
 
 def fixture_files() -> list[Path]:
-    """Our own cases, actions in subdirectories, and the adapted third-party suites."""
+    """Our own cases, actions in subdirectories, adapted third-party suites, realistic workflows."""
     return [
         *sorted(FIXTURES.glob("*.yml")),
         *sorted(FIXTURES.glob("*/action.y*ml")),
         *sorted(FIXTURES.glob("external/*.yml")),
+        *sorted(FIXTURES.glob("realistic/*.yml")),
+        *sorted(FIXTURES.glob("realistic/*/action.y*ml")),
     ]
 
 
