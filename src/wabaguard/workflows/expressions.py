@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from wabaguard.workflows.taint import Taint, union
 
@@ -106,8 +107,8 @@ class ExpressionSyntaxError(Exception):
     pass
 
 
-_TWO_CHAR = {"==", "!=", "<=", ">=", "&&", "||"}
-_ONE_CHAR = set("<>!()[].,*")
+_TWO_CHAR = frozenset({"==", "!=", "<=", ">=", "&&", "||"})
+_ONE_CHAR = frozenset("<>!()[].,*")
 
 
 def tokenize(source: str) -> list[tuple[str, str]]:
@@ -159,7 +160,7 @@ def tokenize(source: str) -> list[tuple[str, str]]:
     return tokens
 
 
-_BINARY = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4}
+_BINARY = MappingProxyType({"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4})
 
 
 class _Parser:

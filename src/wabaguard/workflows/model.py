@@ -14,6 +14,7 @@ import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 import yaml
@@ -264,12 +265,14 @@ def _short(value: str) -> str:
 
 # --- scalar offset maps ---------------------------------------------------------------------
 
-_ESCAPES = {
+_ESCAPES = MappingProxyType(
+    {
     "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
     "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85",
     "_": "\xa0", "L": "\u2028", "P": "\u2029",
-}  # fmt: skip
-_HEX_LEN = {"x": 2, "u": 4, "U": 8}
+}
+)  # fmt: skip
+_HEX_LEN = MappingProxyType({"x": 2, "u": 4, "U": 8})
 # Source characters the value may drop (indentation, folded breaks, doubled quotes); the
 # aligner skips only these, so one odd character cannot shift everything after it.
 _SKIPPABLE = frozenset(" \t\r\n'")

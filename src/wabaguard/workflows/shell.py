@@ -16,6 +16,7 @@ import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 
 from wabaguard.workflows.taint import Taint, union
@@ -150,10 +151,12 @@ _MINT_NAME = re.compile(
     r"[-_]?\w*?(token|jwt|cred|secret|passw|otp)|^(jwt|token)[-_]?(mint|gen|create|issue)"
 )
 _JQ_TOKEN = re.compile(r"(?i)token|jwt|password|secret")
-_VERBOSE_ENV = {
+_VERBOSE_ENV = MappingProxyType(
+    {
     "GIT_TRACE": None, "GIT_TRACE_CURL": None, "GIT_CURL_VERBOSE": None,
     "GIT_TRACE_PACKET": None, "TF_LOG": {"debug", "trace"}, "CURLOPT_VERBOSE": None,
-}  # fmt: skip
+}
+)  # fmt: skip
 _FALSY = frozenset({"", "0", "false", "no", "off"})
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DUMMY_VALUES = frozenset(
@@ -1084,15 +1087,17 @@ class _Walker:
             self.facts.markers.append(Marker(*site, "credential-file", ".git/config"))
 
 
-_VERBOSE_FLAGS = {
-    "curl": frozenset({"--verbose", "--trace", "--trace-ascii"}),
-    "wget": frozenset({"-d", "--debug"}),
-    "aws": frozenset({"--debug"}),
-    "az": frozenset({"--debug"}),
-    "helm": frozenset({"--debug"}),
-    "gcloud": frozenset({"--log-http", "--verbosity=debug"}),
-    "npm": frozenset({"--verbose", "--loglevel=silly", "--loglevel=verbose", "-dd", "-ddd"}),
-}
+_VERBOSE_FLAGS = MappingProxyType(
+    {
+        "curl": frozenset({"--verbose", "--trace", "--trace-ascii"}),
+        "wget": frozenset({"-d", "--debug"}),
+        "aws": frozenset({"--debug"}),
+        "az": frozenset({"--debug"}),
+        "helm": frozenset({"--debug"}),
+        "gcloud": frozenset({"--log-http", "--verbosity=debug"}),
+        "npm": frozenset({"--verbose", "--loglevel=silly", "--loglevel=verbose", "-dd", "-ddd"}),
+    }
+)
 
 
 def _is_verbose_flag(command: str, literal: str) -> bool:
@@ -1121,10 +1126,11 @@ def url_part(text: str, start: int, end: int) -> str:
         if at >= 0 and not any(ch.isspace() for ch in text[scheme:start] + text[end:at]):
             return "userinfo"
         return ""
-    question = text.find("?", scheme + 3, start)
-    if question >= 0 and not any(ch.isspace() for ch in text[question:start]):
-        return "query string"
-    return ""
+    if any(ch.isspace() for ch in text[scheme:start]):
+        return ""
+    # Paths and query strings are logged by servers and proxies alike (Telegram's
+    # `/bot<token>/`, signed paths); only the host part stays "plain".
+    return "query string" if text.find("?", scheme + 3, start) >= 0 else "path"
 
 
 def _short_flags(literal: str, letters: str) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from wabaguard.config import Config
 from wabaguard.findings import Confidence, Severity
-from wabaguard.workflows.analysis import Analysis, Finding
+from wabaguard.workflows.analysis import Analysis, Finding, StepFacts
 from wabaguard.workflows.rules._common import rule, what
 from wabaguard.workflows.rules._paths import (
     action_major,
@@ -28,6 +28,19 @@ RULE = rule(
 _UPLOADERS = ("actions/upload-artifact", "actions/upload-pages-artifact")
 
 
+def _pinned_version(analysis: Analysis, upload: StepFacts) -> int | None:
+    """``uses: actions/upload-artifact@<sha> # v4.3.1``: the version from the comment."""
+    node = upload.step.uses_node
+    if node is None:
+        return None
+    text = analysis.doc.text
+    line_end = text.find("\n", node.end)
+    comment = text[node.end : line_end if line_end >= 0 else len(text)].strip()
+    if not comment.startswith("#"):
+        return None
+    return action_major("@" + comment.lstrip("# ").split()[0]) if comment.lstrip("# ") else None
+
+
 def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
     for upload in analysis.steps:
         uses = (upload.step.uses or "").lower()
@@ -36,10 +49,15 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
         path_node = upload.step.with_.get("path")
         if path_node is None or not path_node.is_scalar:
             continue
-        major = action_major(uses)
+        major = action_major(uses) or _pinned_version(analysis, upload)
         hidden = upload.step.with_.get_str("include-hidden-files") or ""
-        # v4+ skips dotfiles unless include-hidden-files; v3 and older include them.
-        hidden_ok = hidden.lower() == "true" or (major is not None and major < 4)
+        # upload-artifact v4+ skips dotfiles unless include-hidden-files; v3 and older include
+        # them; upload-pages-artifact tars the directory, dotfiles included.
+        hidden_ok = (
+            hidden.lower() == "true"
+            or (major is not None and major < 4)
+            or uses.startswith("actions/upload-pages-artifact")
+        )
         entries = [normalize(e) for _, e in path_entries(path_node.value)]
         include = [e for e in entries if not e.startswith("!")]
         exclude = [normalize(e[1:]) for e in entries if e.startswith("!")]

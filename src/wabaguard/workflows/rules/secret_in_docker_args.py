@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import MappingProxyType
 
 from wabaguard.config import Config
 from wabaguard.findings import Confidence, Severity
@@ -18,11 +19,13 @@ RULE = rule(
     "`docker run -e NAME` without a value, and `docker login --password-stdin`",
 )
 
-_HOW = {
-    "--build-arg": "a build argument, stored in the image history",
-    "-e": "`docker run -e NAME=value`, visible in argv and `docker inspect`",
-    "--password": "`docker login -p`, visible in argv",
-}
+_HOW = MappingProxyType(
+    {
+        "--build-arg": "a build argument, stored in the image history",
+        "-e": "`docker run -e NAME=value`, visible in argv and `docker inspect`",
+        "--password": "`docker login -p`, visible in argv",
+    }
+)
 
 
 def check(analysis: Analysis, config: Config) -> Iterator[Finding]:

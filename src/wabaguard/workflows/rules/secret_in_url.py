@@ -16,7 +16,7 @@ RULE = rule(
     Severity.HIGH,
     Confidence.HIGH,
     "send the credential in a header read from stdin (`curl -H @-`) or a credential helper; "
-    "never put it in the URL's user:password part or query string",
+    "never put it in the URL (user:password, path or query string)",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import MappingProxyType
 
 from wabaguard.config import Config
 from wabaguard.findings import Confidence, Severity
@@ -18,13 +19,15 @@ RULE = rule(
     "exporting or passing it anywhere",
 )
 
-_WHERE = {
-    "log": "printed to the log",
-    "summary": "written to the job summary",
-    "github-env": "written to $GITHUB_ENV",
-    "github-output": "written to $GITHUB_OUTPUT",
-    "github-path": "written to $GITHUB_PATH",
-}
+_WHERE = MappingProxyType(
+    {
+        "log": "printed to the log",
+        "summary": "written to the job summary",
+        "github-env": "written to $GITHUB_ENV",
+        "github-output": "written to $GITHUB_OUTPUT",
+        "github-path": "written to $GITHUB_PATH",
+    }
+)
 
 
 def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
