@@ -36,9 +36,18 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
                     route,
                 )
             elif facts.step.shell_node is not None:
+                shell = facts.step.shell_node
+                if facts.step.node.get("shell") is shell:
+                    where: tuple[str | int, ...] = (*facts.step.route, "shell")
+                elif analysis.wf.doc.root.get("defaults") is not None and shell.start < (
+                    facts.job.node.start
+                ):
+                    where = ("defaults", "run", "shell")
+                else:
+                    where = (*facts.job.route, "defaults", "run", "shell")
                 yield analysis.finding_at(
                     RULE,
-                    facts.step.shell_node,
+                    shell,
                     f"`shell: {facts.step.shell}` traces the script, including {what(trace.taint)}",
-                    (*facts.step.route, "shell"),
+                    where,
                 )
