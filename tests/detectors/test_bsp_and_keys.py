@@ -97,6 +97,7 @@ def test_positive(rule: str, template: str, path: str, factory: Factory) -> None
 NEGATIVES: list[tuple[str, str, Factory]] = [
     # MessageBird: no context, placeholders, words, pieces of longer secrets.
     ("key = '{T}'", "a.py", bird),
+    ("value: {T}", "a.yml", bird),
     ("MESSAGEBIRD_API_KEY=live_xxxxxxxxxxxxxxxxxxxxxxxxx", ".env", str),
     ("MESSAGEBIRD_API_KEY=<YOUR_ACCESS_KEY>", ".env", str),
     ("Authorization: AccessKey process.env.MESSAGEBIRD_KEY", "a.js", str),

@@ -71,6 +71,9 @@ class MessageBirdAccessKeyDetector:
     prefilter: re.Pattern[str] = _MESSAGEBIRD_CONTEXT
 
     def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
+        # Checked here too: the prefilter is an optimisation, never the rule itself.
+        if not _MESSAGEBIRD_CONTEXT.search(line):
+            return
         for match in _MESSAGEBIRD_KEY.finditer(line):
             key = match.group()
             body = key[5:] if key[4:5] == "_" else key
