@@ -114,6 +114,12 @@ def test_argv(script: str, expected: list[tuple[str, str, str]]) -> None:
         ("cat <<'EOF'\n$TOKEN\nEOF", []),
         ('curl -H @- https://x <<< "$TOKEN"', []),
         ('echo "$TOKEN" | sha256sum', []),
+        ('printf %s "$TOKEN" | openssl dgst -sha256', []),
+        ('printf %s "$TOKEN" | openssl base64', [("log", "openssl", "openssl", True)]),
+        (
+            'echo "$TOKEN" > "$RUNNER_TEMP/t"\ncat "$RUNNER_TEMP/t"',
+            [("file", "echo", "$TOKEN", False), ("log", "cat", "cat", False)],
+        ),
     ],
 )
 def test_outputs(script: str, expected: list[tuple[str, str, str, bool]]) -> None:

@@ -677,8 +677,8 @@ class _Walker:
             if stdin is not None and stdin_site is not None:
                 site = stdin_site
             for w in words[eff_index:]:
-                if w.literal is not None and not w.literal.startswith("-"):
-                    out = union(out, self.files.get(w.literal))
+                if not w.text.startswith("-"):
+                    out = union(out, self.files.get(w.text.strip("\"'")))
             if effective == "grep" and any(
                 _short_flags(w.literal or "", "cqlL") for w in words[eff_index:]
             ):
@@ -698,8 +698,13 @@ class _Walker:
             if stdin is not None and stdin_site is not None:
                 site = stdin_site
             for w in words[eff_index:]:
-                if w.literal is not None and not w.literal.startswith("-"):
-                    out = union(out, self.files.get(w.literal))
+                if not w.text.startswith("-"):
+                    out = union(out, self.files.get(w.text.strip("\"'")))
+            if effective == "openssl" and [w.literal for w in words[eff_index:]][:1] not in (
+                ["enc"],
+                ["base64"],
+            ):
+                out = None  # digests, HMACs and signatures do not reveal their input
             if out is not None and out.dump:
                 out = None if effective in _DUMP_SANITIZERS else out
             elif out is not None:
