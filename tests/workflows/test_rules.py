@@ -284,6 +284,12 @@ WORKFLOW_CASES = [
         },
     ),
     (
+        "parallel step groups",
+        "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - parallel:\n"
+        "          - run: ./deploy --token ${{ secrets.T }}\n          - run: echo ok\n",
+        {(7, "secret-in-argv")},
+    ),
+    (
         "anchors are reported once, at the anchor",
         "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - &login\n"
         "        run: docker login -p ${{ secrets.P }} r\n      - *login\n  b:\n"

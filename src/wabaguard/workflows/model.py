@@ -541,10 +541,22 @@ def _load_steps(
     if steps_node is None or not steps_node.is_sequence:
         return ()
     steps: list[Step] = []
-    for index, step in enumerate(steps_node.children):
+    # ``parallel:`` groups (2026) hold steps too; ``index`` is the order of execution.
+    pending: list[tuple[Node, Route]] = [
+        (step, (*route, i)) for i, step in enumerate(steps_node.children)
+    ]
+    pending.reverse()
+    while pending:
+        step, step_route = pending.pop()
         if not step.is_mapping:
             continue
-        step_route = (*route, index)
+        group = step.get("parallel")
+        if group is not None and group.is_sequence and step.get("run") is None:
+            inner = [
+                (child, (*step_route, "parallel", j)) for j, child in enumerate(group.children)
+            ]
+            pending.extend(reversed(inner))
+            continue
         own_shell = step.get("shell")
         effective = own_shell if own_shell is not None and own_shell.is_scalar else shell_node
         shell = effective.value if effective is not None else ("pwsh" if windows else "bash")
@@ -554,7 +566,7 @@ def _load_steps(
             Step(
                 node=step,
                 route=step_route,
-                index=index,
+                index=len(steps),
                 id=step.get_str("id"),
                 uses=step.get_str("uses"),
                 uses_node=step.get("uses"),
