@@ -100,11 +100,28 @@ def compare(annotations: Annotations, findings: Iterable[Mapping[str, Any]]) -> 
         problems.append(f"unexpected {line}: {rule}\n            | {source(line)}")
     for f in findings:
         line, rule = int(f["line"]), str(f["rule"])
+        if (line, rule) in annotations.expected and not _points_into_code(annotations, f):
+            problems.append(
+                f"misplaced {line}: {rule} at columns {f['column']}-{f.get('end_column')}, "
+                f"outside the code before the annotation\n            | {source(line)}"
+            )
         if line in annotations.ok_lines and rule not in WORKFLOW_RULES:
             problems.append(
                 f"unexpected {line}: {rule} on an `# OK` line\n            | {source(line)}"
             )
     return problems
+
+
+def _points_into_code(annotations: Annotations, finding: Mapping[str, Any]) -> bool:
+    """The finding's columns lie in the line's code: after the indent, before the annotation."""
+    text = annotations.lines[int(finding["line"]) - 1]
+    indent = len(text) - len(text.lstrip())
+    annotation = text.find("# NOT OK") + 1  # 1-based column of the annotation's `#`
+    column = int(finding.get("column", 0))
+    if not indent < column < annotation:
+        return False
+    end_line, end_column = finding.get("end_line"), finding.get("end_column")
+    return end_line != finding["line"] or end_column is None or int(end_column) <= annotation
 
 
 def workflow_path(fixture: Path) -> str:
@@ -278,8 +295,15 @@ steps:
 """
 
 
-def _finding(line: int, rule: str) -> dict[str, Any]:
-    return {"line": line, "rule": rule, "path": "x.yml"}
+def _finding(line: int, rule: str, column: int = 10) -> dict[str, Any]:
+    return {
+        "line": line,
+        "rule": rule,
+        "path": "x.yml",
+        "column": column,
+        "end_line": line,
+        "end_column": column + 3,
+    }
 
 
 @pytest.mark.parametrize(
@@ -330,6 +354,14 @@ def _finding(line: int, rule: str) -> dict[str, Any]:
                 _finding(4, "trace-with-secrets"),
             ],
             [],
+        ),
+        (
+            [
+                _finding(2, "secret-in-argv", column=50),
+                _finding(4, "env-dump-with-secrets", column=1),
+                _finding(4, "trace-with-secrets"),
+            ],
+            ["misplaced 2: secret-in-argv", "misplaced 4: env-dump-with-secrets"],
         ),
     ],
 )
