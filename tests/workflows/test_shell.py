@@ -108,6 +108,8 @@ def test_argv(script: str, expected: list[tuple[str, str, str]]) -> None:
         ),
         # not printed
         ('echo "$TOKEN" > /dev/null', []),
+        ('for t in "$TOKEN" x; do echo "$t"; done', [("log", "echo", "$t", False)]),
+        ('case "$TOKEN" in ghp_*) echo classic;; *) echo other;; esac', []),
         ('echo "${#TOKEN} chars"', []),
         ('echo "::add-mask::$TOKEN"', []),
         ("echo $GITHUB_SHA", []),

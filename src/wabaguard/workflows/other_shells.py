@@ -20,7 +20,6 @@ from wabaguard.workflows.shell import (
     Placeholder,
     ScriptFacts,
     Trace,
-    classify_path,
     url_part,
 )
 from wabaguard.workflows.taint import Taint, union
@@ -713,7 +712,3 @@ def _is_environ(node: ast.AST) -> bool:
     return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
         isinstance(node, ast.Name) and node.id == "environ"
     )
-
-
-def sink_of(path: str) -> str:
-    return classify_path(path).sink

@@ -211,6 +211,10 @@ class _Dest:
     path: str = ""
 
 
+_WORD_NODES = frozenset(
+    {"variable_name", "word", "string", "raw_string", "concatenation", "simple_expansion",
+     "expansion", "number", "extglob_pattern", "regex"}
+)  # fmt: skip
 _LOG = _Dest("log")
 _PIPE = _Dest("pipe")
 _CAPTURE = _Dest("capture")
@@ -431,17 +435,15 @@ class _Walker:
             for child in node.named_children:
                 self.value_taint(child)  # command substitutions inside still run
             return None
-        # Compound statements and lists: every nested statement with the same output.
+        if kind == "for_statement":
+            self.for_loop(node)  # the loop variable is set before the body runs
+        # Compound statements and lists: every nested statement with the same output. Words
+        # (loop values, case subjects and patterns) are not statements.
         out = None
         for child in node.named_children:
-            if child.type in ("variable_name", "word", "string", "raw_string", "concatenation",
-                              "simple_expansion", "expansion", "number"):  # fmt: skip
-                if kind == "for_statement":
-                    pass
+            if child.type in _WORD_NODES:
                 continue
             out = union(out, self.statement(child, stdin if kind == "list" else None, dest))
-        if kind == "for_statement":
-            self.for_loop(node)
         return out
 
     def for_loop(self, node: Any) -> None:
@@ -568,7 +570,6 @@ class _Walker:
         name_node = None
         args: list[Any] = []
         for child in node.children:
-            field_name = None
             if child.type == "variable_assignment":
                 prefix_env.append(child)
                 continue
@@ -588,7 +589,6 @@ class _Walker:
                 continue
             if child.is_named and child.type != "comment":
                 args.append(child)
-            del field_name
         if name_node is None:
             for assignment in prefix_env:
                 self.assign(assignment)
@@ -932,7 +932,6 @@ class _Walker:
 
     def is_minting(self, effective: str, words: list[_Word]) -> bool:
         lits = [w.literal or "" for w in words]
-        joined = " ".join(lits)
         if effective == "gcloud":
             return "print-access-token" in lits or "print-identity-token" in lits
         if effective == "aws":
@@ -962,7 +961,6 @@ class _Walker:
             )
         if effective in _TRANSFORMERS or effective in _PASSTHROUGH or effective in BUILTINS:
             return False
-        del joined
         return bool(_MINT_NAME.search(effective))
 
     def emit(

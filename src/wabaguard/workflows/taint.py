@@ -45,14 +45,6 @@ class Taint:
             return ", ".join(names[:3]) + f" (+{len(names) - 3} more)"
         return ", ".join(names)
 
-    @property
-    def only_github_token(self) -> bool:
-        return all(_is_github_token(s) for s in self.sources)
-
-
-def _is_github_token(source: str) -> bool:
-    return source.lower() in {"github.token", "secrets.github_token"}
-
 
 def union(a: Taint | None, b: Taint | None) -> Taint | None:
     if a is None:
