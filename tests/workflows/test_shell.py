@@ -108,6 +108,10 @@ def test_argv(script: str, expected: list[tuple[str, str, str]]) -> None:
         ),
         # not printed
         ('echo "$TOKEN" > /dev/null', []),
+        (
+            'X="$(echo "$TOKEN" | tee -a "$GITHUB_STEP_SUMMARY")" ./tool',
+            [("summary", "tee", '"$GITHUB_STEP_SUMMARY"', False)],
+        ),
         ('for t in "$TOKEN" x; do echo "$t"; done', [("log", "echo", "$t", False)]),
         ('case "$TOKEN" in ghp_*) echo classic;; *) echo other;; esac', []),
         ('echo "${#TOKEN} chars"', []),

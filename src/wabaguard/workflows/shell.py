@@ -597,12 +597,15 @@ class _Walker:
             name_node.named_children[0] if name_node.named_child_count else name_node
         )
         words = [self.word(a) for a in args]
+        # `VAR=value cmd`: the value goes to cmd's environment, not its argv.
         prefix_taint: Taint | None = None
         for assignment in prefix_env:
             value = assignment.child_by_field_name("value")
             name = assignment.child_by_field_name("name")
             if value is not None:
-                prefix_taint = union(prefix_taint, self.value_taint(value)[0])
+                value_taint = self.value_taint(value)[0]
+                self.note_traced(assignment, value_taint)
+                prefix_taint = union(prefix_taint, value_taint)
                 if name is not None:
                     self.check_verbose_assignment(self.src(name), value, assignment)
         name = name_word.literal if name_word.literal is not None else ""
@@ -614,13 +617,8 @@ class _Walker:
         ) or name in self.functions
         if base in ("command", "builtin") and effective in BUILTINS:
             is_builtin = True
-        all_words = [name_word, *words]
-        for w in all_words:
+        for w in (name_word, *words):
             self.note_traced(w.node, w.taint)
-        for assignment in prefix_env:
-            value = assignment.child_by_field_name("value")
-            if value is not None:
-                self.note_traced(assignment, self.value_taint(value)[0])
 
         if name_word.taint is not None and not is_builtin:
             self.facts.argv.append(ArgvUse(*name_word.site, name_word.taint, "(dynamic)", "plain"))
