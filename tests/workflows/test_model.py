@@ -189,3 +189,11 @@ def test_bare_on_key_and_action_detection() -> None:
     assert wf.triggers == {"push", "pull_request_target"}
     action = load("name: x\nruns:\n  using: composite\n  steps: []\n", "a/action.yml")
     assert action.is_action
+
+
+def test_deeply_nested_script_is_an_error_at_the_run_key() -> None:
+    script = "echo " + "$(echo " * 2000 + "$T" + ")" * 2000
+    text = HEAD + f'      - run: "{script}"\n'
+    error = _error(text)
+    assert "nested too deeply" in error.message
+    assert (error.line, error.column) == (6, 14)

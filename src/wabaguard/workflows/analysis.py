@@ -19,7 +19,16 @@ from wabaguard.workflows.expressions import (
     analyze_expression,
     find_expressions,
 )
-from wabaguard.workflows.model import EnvEntry, Job, Node, Route, Step, Workflow, iter_scalars
+from wabaguard.workflows.model import (
+    EnvEntry,
+    Job,
+    ModelError,
+    Node,
+    Route,
+    Step,
+    Workflow,
+    iter_scalars,
+)
 from wabaguard.workflows.other_shells import analyze_cmd, analyze_pwsh, analyze_python
 from wabaguard.workflows.shell import Placeholder, ScriptFacts, analyze_script
 from wabaguard.workflows.taint import Taint, union
@@ -228,6 +237,13 @@ class Analysis:
             facts.placeholders.append(
                 Placeholder(span.start, span.end, info.taint, label_of(source))
             )
+        try:
+            self._analyze_script(facts)
+        except RecursionError:
+            raise ModelError("script nested too deeply to analyse", run.start) from None
+
+    def _analyze_script(self, facts: StepFacts) -> None:
+        script = facts.run_node.value
         family = facts.shell_family
         if family in ("bash", "sh"):
             facts.script = analyze_script(
