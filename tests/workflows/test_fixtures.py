@@ -274,7 +274,7 @@ def test_no_token_shaped_literal_is_committed() -> None:
 
 def test_detect_secrets_reports_nothing_in_the_fixtures() -> None:
     """Plain detect-secrets, default plugins: the committed fixtures and rule pages scan clean."""
-    from detect_secrets import SecretsCollection
+    from detect_secrets.core.secrets_collection import SecretsCollection
     from detect_secrets.settings import default_settings
 
     secrets = SecretsCollection()
