@@ -100,3 +100,77 @@ def meta_app_token(app_id: int = FAKE_APP_ID, seed: int | None = None) -> str:
 def placeholder_meta_token(filler: str = "x", length: int = 120) -> str:
     """``EAA`` + filler: token-shaped but structurally invalid (docs placeholders)."""
     return "EAA" + (filler * length)[:length]
+
+
+# -- shapes for every detect-secrets built-in plugin (differential tests, benchmarks) ---------
+
+
+def _pick(rng: random.Random, alphabet: str, length: int) -> str:
+    return "".join(rng.choice(alphabet) for _ in range(length))
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def detect_secrets_samples(rng: random.Random) -> list[tuple[str, str]]:
+    """(plugin class name, a line that plugin reports), one or more per regex plugin.
+
+    Prefixes that detect-secrets matches literally are assembled here (``BEGIN`` + ``RSA`` …,
+    base64 of the PyPI macaroon location, of "OpenAI"), so nothing token-shaped is committed.
+    """
+    up, low, dig = string.ascii_uppercase, string.ascii_lowercase, string.digits
+    alnum_ = up + low + dig
+    b64 = alnum_ + "+/"
+    lhex = "0123456789abcdef"
+    openai_mark = base64.b64encode(b"OpenAI").decode()
+    pypi_mark = base64.b64encode(b"\x02\x01\x08pypi.org").decode().rstrip("=")
+    jwt_head = _b64url(b'{"alg":"HS256","typ":"JWT"}')
+    jwt_body = _b64url(f'{{"sub":"{rng.randrange(10**9)}","name":"x"}}'.encode())
+    host = _pick(rng, low, 8)
+    return [
+        ("ArtifactoryDetector", f'artifactory_key = "AKC{_pick(rng, alnum_, 60)}"'),
+        ("ArtifactoryDetector", f"password: AP{rng.choice('0123456789ABCDEF')}"
+                                f"{_pick(rng, alnum_, 20)}"),
+        ("AWSKeyDetector", f"key_id = 'AKIA{_pick(rng, up + '234567', 16)}'"),
+        ("AWSKeyDetector", f'aws_secret_key = "{_pick(rng, b64, 40)}"'),
+        ("AzureStorageKeyDetector",
+         f"conn = 'DefaultEndpointsProtocol=https;AccountName={host};AccountKey="
+         f"{_pick(rng, b64, 86)}==;EndpointSuffix=core.windows.net'"),
+        ("BasicAuthDetector", f"url = 'https://{host}:{_pick(rng, alnum_, 14)}@db.example.com/x'"),
+        ("CloudantDetector", f"cloudant_password = '{_pick(rng, lhex, 64)}'"),
+        ("CloudantDetector", f"url = 'https://{host}:{_pick(rng, lhex, 64)}@{host}.cloudant.com'"),
+        ("DiscordBotTokenDetector", f"TOKEN = 'M{_pick(rng, alnum_, 23)}.{_pick(rng, alnum_, 6)}."
+                                    f"{_pick(rng, alnum_, 27)}'"),
+        ("GitHubTokenDetector", f"token = 'ghp_{_pick(rng, alnum_, 36)}'"),
+        ("GitLabTokenDetector", f"GITLAB_TOKEN=glpat-{_pick(rng, alnum_, 20)}"),
+        ("IbmCloudIamDetector", f'ibm_cloud_iam_key = "{_pick(rng, alnum_ + "_-", 44)}"'),
+        ("IbmCosHmacDetector", f"cos_hmac_secret_access_key = '{_pick(rng, lhex, 48)}'"),
+        ("JwtTokenDetector", f"Authorization: Bearer {jwt_head}.{jwt_body}."
+                             f"{_pick(rng, alnum_ + '-_', 43)}"),
+        ("MailchimpDetector", f"MAILCHIMP = '{_pick(rng, lhex, 32)}-us{rng.randrange(1, 20)}'"),
+        ("NpmDetector",
+         "//registry.npmjs.org/" + ":_authToken=" + f"npm_{_pick(rng, alnum_, 36)}"),
+        ("OpenAIDetector", f"OPENAI_API_KEY='sk-{_pick(rng, alnum_, 20)}{openai_mark}"
+                           f"{_pick(rng, alnum_, 20)}'"),
+        ("PrivateKeyDetector", "-----" + " ".join(("BEGIN", "RSA", "PRIVATE", "KEY")) + "-----"),
+        ("PypiTokenDetector", f"password = pypi-{pypi_mark}{_pick(rng, alnum_ + '-_', 80)}"),
+        ("SendGridDetector", f"SENDGRID = 'SG.{_pick(rng, alnum_, 22)}.{_pick(rng, alnum_, 43)}'"),
+        ("SlackDetector", f"slack = 'xoxb-{_pick(rng, dig, 12)}-{_pick(rng, dig, 12)}-"
+                          f"{_pick(rng, low + dig, 24)}'"),
+        ("SlackDetector", f"hook = 'https://hooks.slack.com/services/T{_pick(rng, up + dig, 8)}/"
+                          f"B{_pick(rng, up + dig, 8)}/{_pick(rng, alnum_, 24)}'"),
+        ("SoftlayerDetector", f'softlayer_api_key = "{_pick(rng, low + dig, 64)}"'),
+        ("SquareOAuthDetector", f"SQUARE = 'sq0csp-{_pick(rng, alnum_ + '-_', 43)}'"),
+        ("StripeDetector", "stripe.api_" + f"key = 'sk_live_{_pick(rng, alnum_, 24)}'"),
+        ("TelegramBotTokenDetector",
+         f"BOT = '{_pick(rng, dig, 9)}:{_pick(rng, alnum_ + '-_', 35)}'"),
+        ("TwilioKeyDetector", f"TWILIO_SID = 'AC{_pick(rng, lhex, 32)}'"),
+        ("TwilioKeyDetector", f"twilio_key = 'SK{_pick(rng, lhex, 32)}'"),
+        # Generic plugins (wabaguard runs them with --entropy).
+        ("Base64HighEntropyString", f"blob = '{_pick(rng, b64, 40)}'"),
+        ("HexHighEntropyString", f'digest = "{_pick(rng, lhex, 40)}"'),
+        ("KeywordDetector", "db_" + f'password = "{_pick(rng, alnum_, 12)}"'),
+        ("IPPublicDetector", f"server = '{rng.randrange(11, 99)}.{rng.randrange(256)}."
+                             f"{rng.randrange(256)}.{rng.randrange(1, 255)}'"),
+    ]
