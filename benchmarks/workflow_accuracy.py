@@ -428,6 +428,14 @@ finding on an `# OK` line or elsewhere; zizmor found 1 of 13 (regular) and 3 of 
 3 findings on `# OK` lines). The miss: a minted access token expanded on `curl`'s argv after its
 `::add-mask::` was not reported (`secret-env-in-argv`; masking protects the log, not the process
 list).
+
+Round 3 (6 clean workflows, 213 lines, nothing to report: Python CI, release-please with npm
+provenance, a BuildKit multi-arch image, AWS OIDC with Secrets Manager, Dependabot auto-merge,
+a careful shell sync job), recorded at commit `3088128`: wabaguard reported one false positive,
+`secret-printed` on a shell function that prints the token only into a process substitution
+(`curl -H @<(auth)`); zizmor reported `dangerous-triggers` on the Dependabot auto-merge workflow
+(`pull_request_target` without a checkout) in both personas, and in the pedantic persona two
+`template-injection` findings on a `${{ matrix.* }}` line.
 """
 
 DOC_MAPPING = """
