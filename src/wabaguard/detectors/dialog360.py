@@ -25,7 +25,10 @@ DIALOG360_API_KEY = Rule(
     "360dialog API Key",  # the detect-secrets type: permanent, baselines key on it
 )
 
-_KEYWORD = re.compile(r"(?i)d360|dialog[_\-]?360|360[_\-]?dialog")
+# d360 / dialog360 / 360dialog in any case, spelled out (cheaper than (?i) in the union).
+_KEYWORD = re.compile(
+    r"[Dd](?:360|[Ii][Aa][Ll][Oo][Gg][_\-]?360)|360[_\-]?[Dd][Ii][Aa][Ll][Oo][Gg]"
+)
 _CREDENTIAL_WORDS = frozenset({"key", "apikey", "token", "secret"})
 
 

@@ -26,7 +26,8 @@ WHATSAPP_CREDENTIAL_LITERAL = Rule(
 )
 
 # ``waToken`` is camelCase, so that alternative is case-sensitive on the next letter.
-_KEYWORD = re.compile(r"(?i:whatsapp|waba|wa[_\-.]|chat[_\-]?api|wpp)|[Ww]a(?=[A-Z])")
+# Factored on the leading "w" (same language as the flat alternation, half the cost).
+_KEYWORD = re.compile(r"[Ww](?:(?i:hatsapp|aba|a[_\-.]|pp)|a(?=[A-Z]))|(?i:chat[_\-]?api)")
 # First words that make a name WhatsApp-specific.
 _PROVIDER_WORDS = frozenset({"whatsapp", "wa", "waba", "wpp", "chatapi"})
 # Last words that make it a credential.
