@@ -377,8 +377,9 @@ reported carries `# NOT OK: <rule>` and every recommended fix or near miss carri
   against it (the same cases are the test suite), so wabaguard's score there shows that the
   rules do what their fixtures say, not how they generalise;
 * **realistic workflows** (`realistic/`): whole release, deploy and publish workflows mixing
-  good and bad practice, written after the rules. Their first measurement, taken before the
-  analysis had seen them, is recorded below; the table shows the current state;
+  good and bad practice, and clean ones that must produce nothing, written after the rules in
+  three rounds. Each round's first measurement, taken before the analysis had seen it, is
+  recorded below; the table shows the current state;
 * the **adapted third-party fixtures** (`external/`): test workflows of zizmor, sisakulint and
   github-actions-goat, annotated for wabaguard's rules. They were added after the rules were
   written, so they are the fairer comparison; but the analysis has since been adjusted where
@@ -413,13 +414,12 @@ FIRST_BLIND_RUN = """
 
 Round 1 (11 files: releases, image build, SSH and Kubernetes deploys, Terraform, Pages, backup,
 GitHub App bot, composite setup action), recorded at commit `3777a9d` (2026-11-25) with the
-files not yet committed:
-wabaguard found 17 of 19 annotated pairs (89.5% recall), with no finding on an `# OK` line and one
-finding with a different rule (strict precision 94.4%); zizmor found 3 of 19 in the regular
-persona (3 findings on `# OK` lines) and 9 of 19 in the pedantic persona (8 on `# OK` lines). The
-two misses: a Telegram bot token in a URL's path was reported as `secret-in-argv` rather than
-`secret-in-url` (a policy question the fixtures' README now settles), and
-`actions/upload-pages-artifact` was not recognised as an artifact upload.
+files not yet committed: wabaguard found 17 of 19 annotated pairs (89.5% recall), with no
+finding on an `# OK` line and one finding with a different rule (strict precision 94.4%); zizmor
+found 3 of 19 in the regular persona (3 findings on `# OK` lines) and 9 of 19 in the pedantic
+persona (8 on `# OK` lines). The two misses: a Telegram bot token in a URL's path was reported
+as `secret-in-argv` rather than `secret-in-url` (a policy question the fixtures' README now
+settles), and `actions/upload-pages-artifact` was not recognised as an artifact upload.
 
 Round 2 (9 files: signed Go and Android releases, Maven with Sonar, a `workflow_run` notifier,
 matrix environments with tracing, Cloud Run, Helm, Windows code signing, reusable-workflow
@@ -447,7 +447,7 @@ checks out pull-request code, so line matching gives that audit no hits even whe
 the right file (it fires on every `pull_request_target`/`workflow_run` workflow, with or without
 secrets or a PR checkout). `template-injection` is credited generously: it fires on any
 expression in a script, whatever the expression holds, so its hits are counted for every sink
-rule that has a `${{ secrets.… }}` spelling. zizmor's `secrets-outside-env` (auditor persona
+rule that has a `${{{{ secrets.… }}}}` spelling. zizmor's `secrets-outside-env` (auditor persona
 only) is not run.
 """
 
