@@ -75,6 +75,8 @@ _PLACEHOLDER = re.compile(
     """
 )
 _SPACE = re.compile(r"\s")
+_SLUG_SEPARATORS = re.compile(r"[-_.:/]")
+_SLUG_PART = re.compile(r"[a-z]{2,}|v?[0-9]{1,4}")
 _DIGIT = re.compile(r"[0-9]")
 _LETTER = re.compile(r"[A-Za-z]")
 _UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
@@ -253,7 +255,19 @@ def looks_secret(value: str, min_len: int = 8, need_digit: bool = True) -> bool:
         return False
     if need_digit and not (_DIGIT.search(value) and _LETTER.search(value)):
         return False
+    if need_digit and is_slug(value):
+        return False
     return not is_reference(value) and not is_placeholder(value)
+
+
+def is_slug(value: str) -> bool:
+    """Words joined by separators (``order_confirmation_v3``, ``whatsapp-business-api-v2``).
+
+    Names of things, not random keys: every part is a lower-case word or a short version
+    number. Random keys, JWT segments and UUID groups mix letters and digits within a part.
+    """
+    parts = [part for part in _SLUG_SEPARATORS.split(value) if part]
+    return len(parts) >= 2 and all(_SLUG_PART.fullmatch(part) for part in parts)
 
 
 def assignments(line: str, keyword: re.Pattern[str], path: str) -> Iterator[tuple[Name, Literal]]:
