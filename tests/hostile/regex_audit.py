@@ -15,6 +15,7 @@ budget, so a slow machine does not fail it; only a generous factor does.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import pkgutil
@@ -251,10 +252,8 @@ def units_for(pattern: re.Pattern[str]) -> list[str]:
     """Repeatable units that nearly match ``pattern``."""
     literals: list[str] = []
     reps: list[str] = []
-    try:
+    with contextlib.suppress(Exception):  # an exotic construct: the fixed units still apply
         _pieces(sre_parse.parse(pattern.pattern, pattern.flags), literals, reps, [])
-    except Exception:  # an exotic construct: the fixed units still apply
-        pass
     literals = [s for s in dict.fromkeys(literals) if s.strip("\n")][:20]
     reps = [c for c in dict.fromkeys(reps) if c != "\n"][:12]
     units: list[str] = list(FIXED_UNITS)
