@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from helpers import place, scan
+from detector_helpers import place, scan
 
 import fakes
 

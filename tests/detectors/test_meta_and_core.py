@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from helpers import place, scan
+from detector_helpers import place, scan
 
 import fakes
 from wabaguard.detectors._formats import meta_app_id

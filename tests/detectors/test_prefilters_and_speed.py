@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from helpers import place
+from detector_helpers import place
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import scan
+from detector_helpers import scan
 
 from wabaguard.detectors import all_rules
 
