@@ -66,6 +66,10 @@ def test_rule_registry() -> None:
         ("./build --ref ${{ github.sha }}", set()),
         ('T=$(./mint-token)\necho "::add-mask::$T"\necho "t=$T" >> "$GITHUB_OUTPUT"', set()),
         ("set -x\n./build\n{ set +x; } 2>/dev/null\n./deploy", set()),
+        (
+            'T=$(gcloud auth print-access-token)\necho "::add-mask::$T"\ncurl -u "x:$T" https://x',
+            {(12, "secret-env-in-argv")},
+        ),
         ("printenv | cut -d= -f1", set()),
         ("curl -v https://example.com", set()),
         ('curl -u "$GITHUB_ACTOR" https://x', set()),

@@ -61,6 +61,8 @@ def sinks(script: str) -> list[tuple[str, str, str, bool]]:
         ('echo "$TOKEN" > f', []),
         ("printf '%s' \"$TOKEN\" | docker login -u ci --password-stdin", []),
         ('curl -H @- https://x <<< "Authorization: Bearer $TOKEN"', []),
+        ("auth() { printf 'Bearer %s' \"$TOKEN\"; }\ncurl -H @<(auth) https://x", []),
+        ("f() { f; ./tool $TOKEN; }\nf", [("tool", "plain", "$TOKEN")]),
         ('[ -n "$TOKEN" ] && test -n "$TOKEN" && [[ -n $TOKEN ]]', []),
         ("export T=$TOKEN; local U=$TOKEN", []),
         ("X=$TOKEN ./tool", []),
@@ -109,6 +111,11 @@ def test_argv(script: str, expected: list[tuple[str, str, str]]) -> None:
         # not printed
         ('echo "$TOKEN" > /dev/null', []),
         (
+            'show() { echo "$TOKEN"; }\nshow > out.txt\nshow',
+            [("file", "echo", "$TOKEN", False), ("log", "echo", "$TOKEN", False)],
+        ),
+        ('cat <(echo "$TOKEN")', [("log", "cat", "cat", False)]),
+        (
             'X="$(echo "$TOKEN" | tee -a "$GITHUB_STEP_SUMMARY")" ./tool',
             [("summary", "tee", '"$GITHUB_STEP_SUMMARY"', False)],
         ),
@@ -147,7 +154,7 @@ def test_minted_credentials_until_masked() -> None:
     f = facts('JWT=$(./make-jwt "$TOKEN")\necho "jwt=$JWT" >> "$GITHUB_OUTPUT"')
     assert [o.taint.minted for o in f.outputs] == [True]
     f = facts('JWT=$(./make-jwt)\necho "::add-mask::$JWT"\necho "jwt=$JWT" >> "$GITHUB_OUTPUT"')
-    assert f.outputs == []
+    assert [o.taint.minted for o in f.outputs] == [False]  # masked: a secret, not "minted"
     f = facts("T=$(gcloud auth print-access-token)\n./tool $T")
     assert [u.taint.minted for u in f.argv] == [True]
     assert facts("./use-token.sh").outputs == []

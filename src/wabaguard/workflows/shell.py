@@ -256,7 +256,12 @@ class _Walker:
         self.placeholders = placeholders
         self.ph_starts = [p.start for p in placeholders]
         self.vars: dict[str, Taint] = dict(env)
-        self.functions: set[str] = set()
+        # Function bodies run where they are called, with that call's stdin and stdout.
+        self.functions: dict[str, Any] = {}
+        self.expanding: set[str] = set()
+        # What `<(…)` process substitutions produce, by the word that holds them: the word
+        # itself is a /dev/fd path, but a command that reads the file reads the secret.
+        self.fd_content: dict[int, Taint] = {}
         self.files: dict[str, Taint] = {}
         self.facts = ScriptFacts()
         self.facts.uses_secret = any(p.taint is not None for p in placeholders)
@@ -340,9 +345,13 @@ class _Walker:
             return taint, (start, end)
         if kind == "expansion":
             return self.expansion_taint(node), (start, end)
-        if kind in ("command_substitution", "process_substitution"):
+        if kind == "command_substitution":
+            return self.substitution(node), (start, end)
+        if kind == "process_substitution":
             out = self.substitution(node)
-            return out, (start, end)
+            if out is not None:
+                self.fd_content[start] = out
+            return None, (start, end)
         if kind in ("arithmetic_expansion", "ansi_c_string", "translated_string"):
             return self.placeholder_taint(start, end)
         taint = None
@@ -425,10 +434,10 @@ class _Walker:
             return None
         if kind == "function_definition":
             name = node.child_by_field_name("name")
-            if name is not None:
-                self.functions.add(self.src(name))
             body = node.child_by_field_name("body")
-            return self.statement(body, None, dest) if body is not None else None
+            if name is not None and body is not None:
+                self.functions[self.src(name)] = body
+            return None
         if kind in ("comment", "heredoc_body"):
             return None
         if kind == "test_command":
@@ -619,6 +628,8 @@ class _Walker:
             is_builtin = True
         for w in (name_word, *words):
             self.note_traced(w.node, w.taint)
+        if name in self.functions:
+            return self.call(name, stdin, dest)
 
         if name_word.taint is not None and not is_builtin:
             self.facts.argv.append(ArgvUse(*name_word.site, name_word.taint, "(dynamic)", "plain"))
@@ -674,9 +685,7 @@ class _Walker:
             out = stdin
             if stdin is not None and stdin_site is not None:
                 site = stdin_site
-            for w in words[eff_index:]:
-                if not w.text.startswith("-"):
-                    out = union(out, self.files.get(w.text.strip("\"'")))
+            out = union(out, self.read_files(words[eff_index:]))
             if effective == "grep" and any(
                 _short_flags(w.literal or "", "cqlL") for w in words[eff_index:]
             ):
@@ -695,9 +704,7 @@ class _Walker:
             out = stdin
             if stdin is not None and stdin_site is not None:
                 site = stdin_site
-            for w in words[eff_index:]:
-                if not w.text.startswith("-"):
-                    out = union(out, self.files.get(w.text.strip("\"'")))
+            out = union(out, self.read_files(words[eff_index:]))
             if effective == "openssl" and [w.literal for w in words[eff_index:]][:1] not in (
                 ["enc"],
                 ["base64"],
@@ -729,6 +736,28 @@ class _Walker:
         return self.emit(
             out, dest, site, effective or base, words if effective in ("echo", "printf") else None
         )
+
+    def call(self, name: str, stdin: Taint | None, dest: _Dest) -> Taint | None:
+        """Run a shell function's body at its call site (not recursively)."""
+        if name in self.expanding:
+            return None
+        self.expanding.add(name)
+        try:
+            return self.statement(self.functions[name], stdin, dest)
+        finally:
+            self.expanding.discard(name)
+
+    def read_files(self, words: list[_Word]) -> Taint | None:
+        """What file arguments contain: files written earlier, or `<(…)` output."""
+        out: Taint | None = None
+        for w in words:
+            if w.text.startswith("-"):
+                continue
+            out = union(out, self.files.get(w.text.strip("\"'")))
+            for start, taint in self.fd_content.items():
+                if w.node.start_byte <= start < w.node.end_byte:
+                    out = union(out, taint)
+        return out
 
     def effective_command(self, base: str, words: list[_Word]) -> tuple[str, int]:
         index = 0
@@ -848,12 +877,9 @@ class _Walker:
                 taint = self.vars.get(name)
                 if taint is None:
                     continue
-                if taint.minted and not (taint.sources - _minted_sources(taint)):
-                    # A registered credential of the job's own making: no longer ours to track.
-                    self.vars.pop(name)
-                else:
-                    # Masked from here on, so no longer a transform; still a secret.
-                    self.vars[name] = taint.masked()
+                # Masked from here on: no longer a transform or an unregistered credential,
+                # but still a secret (on argv, in a file, printed).
+                self.vars[name] = taint.masked()
         return True
 
     def expanded_names(self, node: Any) -> Iterator[str]:
@@ -1193,3 +1219,8 @@ def classify_path(raw: str) -> _Dest:
 
 def is_minted_only(taint: Taint) -> bool:
     return taint.minted and not (taint.sources - _minted_sources(taint))
+
+
+def from_minting_only(taint: Taint) -> bool:
+    """Made in the job (``$(gcloud auth print-access-token)``), masked or not."""
+    return bool(taint.sources) and not (taint.sources - _minted_sources(taint))

@@ -8,6 +8,7 @@ from wabaguard.config import Config
 from wabaguard.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
 from wabaguard.workflows.rules._common import rule, scripts, what
+from wabaguard.workflows.shell import from_minting_only
 
 RULE = rule(
     "secret-to-github-env",
@@ -24,8 +25,10 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
         for out in script.outputs:
             if out.sink not in ("github-env", "github-output") or out.taint.dump:
                 continue
-            if out.taint.minted:
-                continue  # unmasked-minted-credential's business
+            if out.taint.minted or from_minting_only(out.taint):
+                # Unmasked: unmasked-minted-credential's business. Masked first, then passed
+                # on through GITHUB_OUTPUT: GitHub's documented pattern.
+                continue
             target = "$GITHUB_ENV" if out.sink == "github-env" else "$GITHUB_OUTPUT"
             reach = (
                 "every later step of the job, third-party actions included"
