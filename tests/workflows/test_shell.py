@@ -42,6 +42,8 @@ def sinks(script: str) -> list[tuple[str, str, str, bool]]:
         ("env X=$TOKEN ./tool", [("tool", "plain", "$TOKEN")]),
         ("/bin/echo $TOKEN", [("echo", "plain", "$TOKEN")]),
         ('bash -c "curl -u x:$TOKEN h"', [("bash", "plain", "$TOKEN")]),
+        ("bash -c 'curl -u x:$TOKEN h'", [("curl", "plain", "$TOKEN")]),
+        ("sh -ec 'echo $TOKEN | docker login --password-stdin'", []),
         ("echo $TOKEN | xargs ./tool", [("xargs", "plain", "xargs")]),
         ('./deploy \\\n  --key "$TOKEN"', [("deploy", "plain", "$TOKEN")]),
         ("./deploy --token ${{ secrets.X }}", [("deploy", "plain", "${{ secrets.X }}")]),
@@ -110,6 +112,11 @@ def test_argv(script: str, expected: list[tuple[str, str, str]]) -> None:
         ),
         # not printed
         ('echo "$TOKEN" > /dev/null', []),
+        ("bash -c 'echo $TOKEN'", [("log", "echo", "$TOKEN", False)]),
+        (
+            'echo "$TOKEN" | tee /dev/stderr | docker login --password-stdin',
+            [("log", "tee", "/dev/stderr", False)],
+        ),
         (
             'show() { echo "$TOKEN"; }\nshow > out.txt\nshow',
             [("file", "echo", "$TOKEN", False), ("log", "echo", "$TOKEN", False)],

@@ -268,6 +268,7 @@ class _Walker:
         self.trace: tuple[int, int, str] | None = (-1, -1, "shell") if trace_from_start else None
         self.trace_reported = False
         self.dump_origin: tuple[int, int, str] | None = None
+        self.depth = 0  # nesting of `bash -c '…'` scripts
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -650,6 +651,8 @@ class _Walker:
                 w.literal is not None and _short_flags(w.literal, "x") for w in words[eff_index:]
             ):
                 self.trace_child(name_word)
+            if effective in _SHELLS:
+                self.nested_script(words[eff_index:], stdin, dest)
 
         out: Taint | None = None
         site = (name_word.node.start_byte, name_word.node.end_byte)
@@ -696,7 +699,7 @@ class _Walker:
                         w.literal is None and w.taint is None
                     ):
                         target = classify_path(w.text)
-                        if out is not None and target.sink not in ("log", "null"):
+                        if out is not None and target.sink != "null":
                             self.emit(
                                 out, target, (w.node.start_byte, w.node.end_byte), "tee", None
                             )
@@ -736,6 +739,30 @@ class _Walker:
         return self.emit(
             out, dest, site, effective or base, words if effective in ("echo", "printf") else None
         )
+
+    def nested_script(self, words: list[_Word], stdin: Taint | None, dest: _Dest) -> None:
+        """``bash -c '…'``: the single-quoted script runs in a child shell with our env.
+
+        It is parsed in place (everything else blanked), so its offsets are the script's own.
+        Double-quoted scripts were expanded by this shell already and are argv as a whole.
+        """
+        for i, w in enumerate(words[:-1]):
+            lit = w.literal or ""
+            if not (_short_flags(lit, "c") and lit.endswith("c")):
+                continue
+            inner = words[i + 1]
+            if inner.node.type != "raw_string" or self.depth > 8:
+                return
+            start, end = inner.node.start_byte + 1, inner.node.end_byte - 1
+            blank = "".join(c if c == "\n" else " " for c in self.text[:start])
+            text = blank + self.text[start:end]
+            tree = _parser().parse(text.encode("ascii"))
+            child = _Walker(text, self.placeholders, self.vars, False)
+            child.facts = self.facts
+            child.depth = self.depth + 1
+            for node in tree.root_node.named_children:
+                child.statement(node, stdin, dest)
+            return
 
     def call(self, name: str, stdin: Taint | None, dest: _Dest) -> Taint | None:
         """Run a shell function's body at its call site (not recursively)."""
