@@ -109,6 +109,7 @@ def _error(text: str) -> WorkflowError:
         ("", "empty document", 1, 1),
         ("x: &a {k: 1}\ny:\n  <<: *a\n", "merge keys", 3, 3),
         ("a: *nowhere\n", "unknown or enclosing anchor", 1, 4),
+        ("a: 1\nb: x\x00\n", "is not allowed", 2, 5),
         ("a: &x [1, *x]\n", "unknown or enclosing anchor", 1, 11),
     ],
 )

@@ -216,6 +216,10 @@ def compose(text: str) -> Node:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         raise ModelError(f"invalid YAML: {problem}", mark.index if mark else 0) from None
+    except yaml.reader.ReaderError as exc:
+        raise ModelError(
+            f"invalid YAML: character {exc.character!r} is not allowed", exc.position
+        ) from None
     except yaml.YAMLError as exc:
         raise ModelError(f"invalid YAML: {exc.__class__.__name__}", 0) from None
     if root is None:
