@@ -164,7 +164,7 @@ def test_minted_credentials_until_masked() -> None:
     assert [o.taint.minted for o in f.outputs] == [False]  # masked: a secret, not "minted"
     f = facts("T=$(gcloud auth print-access-token)\n./tool $T")
     assert [u.taint.minted for u in f.argv] == [True]
-    assert facts("./use-token.sh").outputs == []
+    assert facts("./use-token.sh").outputs == ()
 
 
 @pytest.mark.parametrize(
@@ -202,7 +202,7 @@ def test_tracing(script: str, traced: bool) -> None:
 def test_environment_dumps(script: str, dumped: bool) -> None:
     found = [o for o in facts(script).outputs if o.taint.dump and o.sink == "log"]
     assert bool(found) == dumped
-    assert facts(script, env={}).outputs == []
+    assert facts(script, env={}).outputs == ()
 
 
 @pytest.mark.parametrize(
@@ -221,7 +221,7 @@ def test_verbose_clients(script: str, flag: str) -> None:
 
 
 def test_verbose_curl_without_a_secret_is_fine() -> None:
-    assert facts("curl -v https://example.com").verbose == []
+    assert facts("curl -v https://example.com").verbose == ()
 
 
 def test_sanitize_keeps_offsets() -> None:

@@ -8,8 +8,8 @@ across jobs through job ``outputs``, so steps are processed in order, jobs in fi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from wabaguard.findings import Rule
 from wabaguard.workflows.expressions import (
@@ -69,16 +69,16 @@ class FileWrite:
     end: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class StepFacts:
     job: Job
     step: Step
-    env: dict[str, Taint]  # effective env: workflow + job + earlier GITHUB_ENV + step
-    env_sources: dict[str, EnvEntry]  # where each tainted env var was declared
+    env: Mapping[str, Taint]  # effective env: workflow + job + earlier GITHUB_ENV + step
+    env_sources: Mapping[str, EnvEntry]  # where each tainted env var was declared
     shell_family: str  # bash, sh, pwsh, cmd, python, other
     traced_shell: bool
-    placeholders: list[Placeholder] = field(default_factory=list)
-    script: ScriptFacts | None = None
+    placeholders: tuple[Placeholder, ...] = ()
+    script: ScriptFacts | None = None  # None: no run:, or a shell we do not analyse
 
     @property
     def run_node(self) -> Node:
@@ -169,7 +169,7 @@ class Analysis:
         return out
 
     def _resolver(
-        self, env: dict[str, Taint], step_outputs: dict[tuple[str, str], Taint]
+        self, env: Mapping[str, Taint], step_outputs: Mapping[tuple[str, str], Taint]
     ) -> Resolver:
         secret_inputs = {name.lower() for name in self.wf.secret_inputs}
         job_outputs = self.job_outputs
@@ -214,9 +214,16 @@ class Analysis:
                 sources.update({k: e for k, (_, e) in step_env.items()})
                 self._global_env.update({k: t for k, (t, _) in step_env.items()})
                 family, traced = shell_family(step.shell)
-                facts = StepFacts(job, step, effective, sources, family, traced)
+                placeholders: tuple[Placeholder, ...] = ()
+                script_facts: ScriptFacts | None = None
                 if step.run is not None:
-                    self._analyze_run(facts, step_outputs)
+                    resolver = self._resolver(effective, step_outputs)
+                    placeholders = self._placeholders(step.run, resolver)
+                    script_facts = self._script(step.run, family, traced, placeholders, effective)
+                facts = StepFacts(
+                    job, step, effective, sources, family, traced, placeholders, script_facts
+                )
+                self._record_files(facts)
                 self.steps.append(facts)
                 script = facts.script
                 if script is not None:
@@ -226,36 +233,39 @@ class Analysis:
                             step_outputs[(step.id, name)] = taint
             self._job_outputs(job, step_outputs, env)
 
-    def _analyze_run(self, facts: StepFacts, step_outputs: dict[tuple[str, str], Taint]) -> None:
-        run = facts.step.run
-        assert run is not None
-        resolver = self._resolver(facts.env, step_outputs)
+    def _placeholders(self, run: Node, resolver: Resolver) -> tuple[Placeholder, ...]:
         script = run.value
+        out = []
         for span in find_expressions(script):
             source = script[span.inner_start : span.inner_end]
             info = analyze_expression(source, resolver)
-            facts.placeholders.append(
-                Placeholder(span.start, span.end, info.taint, label_of(source))
-            )
+            out.append(Placeholder(span.start, span.end, info.taint, label_of(source)))
+        return tuple(out)
+
+    def _script(
+        self,
+        run: Node,
+        family: str,
+        traced: bool,
+        placeholders: tuple[Placeholder, ...],
+        env: Mapping[str, Taint],
+    ) -> ScriptFacts | None:
         try:
-            self._analyze_script(facts)
+            if family in ("bash", "sh"):
+                return analyze_script(run.value, placeholders, env, trace_from_start=traced)
+            if family == "pwsh":
+                return analyze_pwsh(run.value, placeholders, env)
+            if family == "cmd":
+                return analyze_cmd(run.value, placeholders, env)
+            if family == "python":
+                return analyze_python(run.value, placeholders, env)
         except RecursionError:
             raise ModelError("script nested too deeply to analyse", run.start) from None
+        return None
 
-    def _analyze_script(self, facts: StepFacts) -> None:
-        script = facts.run_node.value
-        family = facts.shell_family
-        if family in ("bash", "sh"):
-            facts.script = analyze_script(
-                script, facts.placeholders, facts.env, trace_from_start=facts.traced_shell
-            )
-        elif family == "pwsh":
-            facts.script = analyze_pwsh(script, facts.placeholders, facts.env)
-        elif family == "cmd":
-            facts.script = analyze_cmd(script, facts.placeholders, facts.env)
-        elif family == "python":
-            facts.script = analyze_python(script, facts.placeholders, facts.env)
-        else:
+    def _record_files(self, facts: StepFacts) -> None:
+        """Files a step wrote secrets to, for the artifact and cache rules."""
+        if facts.script is None:
             return
         workdir = facts.step.working_directory.strip().rstrip("/")
         for output in facts.script.outputs:
@@ -268,14 +278,9 @@ class Analysis:
                 )
         for marker in facts.script.markers:
             if marker.kind == "credential-file":
+                taint = Taint(frozenset({marker.value}))
                 self.file_writes.append(
-                    FileWrite(
-                        facts,
-                        marker.value,
-                        Taint(frozenset({marker.value})),
-                        marker.start,
-                        marker.end,
-                    )
+                    FileWrite(facts, marker.value, taint, marker.start, marker.end)
                 )
 
     def _job_outputs(

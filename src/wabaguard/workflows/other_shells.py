@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from wabaguard.workflows.shell import (
     ArgvUse,
+    FactsBuilder,
     Output,
     Placeholder,
     ScriptFacts,
@@ -40,7 +41,7 @@ class _Placeholders:
         return out
 
 
-def _emit(facts: ScriptFacts, taint: Taint, sink: str, site: tuple[int, int], cmd: str) -> None:
+def _emit(facts: FactsBuilder, taint: Taint, sink: str, site: tuple[int, int], cmd: str) -> None:
     facts.outputs.append(Output(site[0], site[1], taint, sink, cmd))  # type: ignore[arg-type]
 
 
@@ -164,7 +165,7 @@ class _PwshWalker:
         self.ph = placeholders
         self.env = env
         self.vars: dict[str, Taint] = {}
-        self.facts = ScriptFacts()
+        self.facts = FactsBuilder()
         self.trace: tuple[int, int] | None = None
         self.trace_reported = False
 
@@ -218,7 +219,7 @@ class _PwshWalker:
             out = out.as_derived()
         return out, site
 
-    def run(self) -> ScriptFacts:
+    def run(self) -> FactsBuilder:
         for statement in self.statements(_ps_tokens(self.text)):
             self.statement(statement)
         return self.facts
@@ -417,7 +418,7 @@ def analyze_pwsh(
     script: str, placeholders: Sequence[Placeholder], env: Mapping[str, Taint]
 ) -> ScriptFacts:
     text = _blank_placeholders(script, placeholders)
-    return _PwshWalker(text, _Placeholders(placeholders), env).run()
+    return _PwshWalker(text, _Placeholders(placeholders), env).run().freeze()
 
 
 def _blank_placeholders(script: str, placeholders: Sequence[Placeholder]) -> str:
@@ -437,13 +438,13 @@ def analyze_cmd(
 ) -> ScriptFacts:
     text = _blank_placeholders(script, placeholders)
     ph = _Placeholders(placeholders)
-    facts = ScriptFacts()
+    facts = FactsBuilder()
     offset = 0
     for line in text.split("\n"):
         for start, end in _cmd_commands(line):
             _cmd_command(text, offset + start, offset + end, ph, env, facts)
         offset += len(line) + 1
-    return facts
+    return facts.freeze()
 
 
 def _cmd_commands(line: str) -> Iterator[tuple[int, int]]:
@@ -507,7 +508,7 @@ def _cmd_command(
     end: int,
     ph: _Placeholders,
     env: Mapping[str, Taint],
-    facts: ScriptFacts,
+    facts: FactsBuilder,
 ) -> None:
     words = _cmd_words(text, start, end)
     # `if [/i] [not] defined X cmd…`: the command after the condition.
@@ -572,18 +573,18 @@ def analyze_python(
 ) -> ScriptFacts:
     text = _blank_placeholders(script, placeholders)
     text = "".join(c if c < "\x80" else "x" for c in text)  # byte columns == char columns
-    facts = ScriptFacts()
+    facts = FactsBuilder()
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         facts.parse_errors += 1
-        return facts
+        return facts.freeze()
     starts = [0]
     for i, ch in enumerate(text):
         if ch == "\n":
             starts.append(i + 1)
     _PythonWalker(text, starts, _Placeholders(placeholders), env, facts).visit(tree)
-    return facts
+    return facts.freeze()
 
 
 class _PythonWalker(ast.NodeVisitor):
@@ -593,7 +594,7 @@ class _PythonWalker(ast.NodeVisitor):
         starts: list[int],
         ph: _Placeholders,
         env: Mapping[str, Taint],
-        facts: ScriptFacts,
+        facts: FactsBuilder,
     ) -> None:
         self.text = text
         self.starts = starts

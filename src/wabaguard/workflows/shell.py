@@ -91,19 +91,51 @@ class Marker:
     value: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScriptFacts:
+    """What one script does with secret-bearing values (offsets are into the script)."""
+
+    argv: tuple[ArgvUse, ...] = ()
+    outputs: tuple[Output, ...] = ()
+    traces: tuple[Trace, ...] = ()
+    verbose: tuple[Verbose, ...] = ()
+    hardcoded: tuple[Hardcoded, ...] = ()
+    markers: tuple[Marker, ...] = ()
+    # Values handed to later steps: GITHUB_ENV name -> taint, GITHUB_OUTPUT name -> taint.
+    env_writes: Mapping[str, Taint] = field(default_factory=dict)
+    output_writes: Mapping[str, Taint] = field(default_factory=dict)
+    uses_secret: bool = False  # any secret-bearing expansion anywhere in the script
+    parse_errors: int = 0
+
+
+@dataclass
+class FactsBuilder:
+    """The walkers' scratch space while a script is analysed; frozen when done."""
+
     argv: list[ArgvUse] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
     traces: list[Trace] = field(default_factory=list)
     verbose: list[Verbose] = field(default_factory=list)
     hardcoded: list[Hardcoded] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
-    # Values handed to later steps: GITHUB_ENV name -> taint, GITHUB_OUTPUT name -> taint.
     env_writes: dict[str, Taint] = field(default_factory=dict)
     output_writes: dict[str, Taint] = field(default_factory=dict)
-    uses_secret: bool = False  # any secret-bearing expansion anywhere in the script
+    uses_secret: bool = False
     parse_errors: int = 0
+
+    def freeze(self) -> ScriptFacts:
+        return ScriptFacts(
+            tuple(self.argv),
+            tuple(self.outputs),
+            tuple(self.traces),
+            tuple(self.verbose),
+            tuple(self.hardcoded),
+            tuple(self.markers),
+            dict(self.env_writes),
+            dict(self.output_writes),
+            self.uses_secret,
+            self.parse_errors,
+        )
 
 
 @functools.cache
@@ -241,7 +273,7 @@ def analyze_script(
     tree = _parser().parse(text.encode("ascii"))
     walker = _Walker(text, sorted(placeholders, key=lambda p: p.start), env, trace_from_start)
     walker.run(tree.root_node)
-    return walker.facts
+    return walker.facts.freeze()
 
 
 class _Walker:
@@ -263,7 +295,7 @@ class _Walker:
         # itself is a /dev/fd path, but a command that reads the file reads the secret.
         self.fd_content: dict[int, Taint] = {}
         self.files: dict[str, Taint] = {}
-        self.facts = ScriptFacts()
+        self.facts = FactsBuilder()
         self.facts.uses_secret = any(p.taint is not None for p in placeholders)
         self.trace: tuple[int, int, str] | None = (-1, -1, "shell") if trace_from_start else None
         self.trace_reported = False
