@@ -59,6 +59,8 @@ def sinks(script: str) -> list[tuple[str, str, str, bool]]:
         ("docker run -e T=$TOKEN img", [("docker", "docker", "$TOKEN")]),
         ("docker login -p $TOKEN ghcr.io", [("docker", "docker", "$TOKEN")]),
         ("docker run img --token $TOKEN", [("docker", "plain", "$TOKEN")]),
+        ("docker compose run -e T=$TOKEN svc", [("docker", "docker", "$TOKEN")]),
+        ("podman login -p $TOKEN quay.io", [("podman", "docker", "$TOKEN")]),
         # builtins, assignments, stdin, names and lengths are not argv
         ('echo "$TOKEN" > f', []),
         ("printf '%s' \"$TOKEN\" | docker login -u ci --password-stdin", []),
@@ -165,6 +167,8 @@ def test_minted_credentials_until_masked() -> None:
     f = facts("T=$(gcloud auth print-access-token)\n./tool $T")
     assert [u.taint.minted for u in f.argv] == [True]
     assert facts("./use-token.sh").outputs == ()
+    [printed] = facts("gcloud auth print-access-token").outputs
+    assert printed.sink == "log" and printed.taint.minted
 
 
 @pytest.mark.parametrize(

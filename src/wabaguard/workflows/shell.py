@@ -175,6 +175,7 @@ _PASSTHROUGH = frozenset(
      "less", "more", "strings", "nl"}
 )  # fmt: skip
 _DUMP_SANITIZERS = frozenset({"cut", "awk", "gawk", "sed", "wc", "md5sum", "sha256sum"})
+_DOCKERS = frozenset({"docker", "podman", "nerdctl", "docker-compose"})
 _MYSQL = frozenset({"mysql", "mysqldump", "mariadb", "mysqladmin"})
 _SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
 # Script names that say they produce a credential: mint-token, make-jwt, get-creds.sh…
@@ -759,12 +760,7 @@ class _Walker:
                 out = union(out, self.minted(effective))
         elif effective == "wc":
             out = None
-        if (
-            effective
-            and not is_builtin
-            and dest.sink in ("pipe", "capture")
-            and self.is_minting(effective, words[eff_index:])
-        ):
+        if effective and not is_builtin and self.is_minting(effective, words[eff_index:], dest):
             out = union(out, self.minted(effective))
         if out is None:
             return None
@@ -850,7 +846,7 @@ class _Walker:
         for i, w in enumerate(words):
             if w.taint is None:
                 if (
-                    effective == "docker"
+                    effective in _DOCKERS
                     and sub == "build"
                     and i > 0
                     and (words[i - 1].literal == "--build-arg")
@@ -880,7 +876,7 @@ class _Walker:
         self, effective: str, sub: str, w: _Word, prev: str | None
     ) -> tuple[ArgvCategory, str]:
         text = w.text
-        if effective in ("docker", "podman"):
+        if effective in _DOCKERS:
             if sub == "build" and (prev == "--build-arg" or text.startswith("--build-arg=")):
                 return "docker", "--build-arg"
             if sub in ("run", "create", "exec") and (
@@ -1013,7 +1009,12 @@ class _Walker:
     def minted(self, command: str) -> Taint:
         return Taint(frozenset({f"minted:{command}"}), minted=True)
 
-    def is_minting(self, effective: str, words: list[_Word]) -> bool:
+    def is_minting(self, effective: str, words: list[_Word], dest: _Dest) -> bool:
+        """Does this command print a credential it creates (an access token, a JWT…)?
+
+        Known CLIs count wherever their output goes; scripts named like ``mint-token`` only
+        when their output is captured or piped (``./use-token.sh`` prints other things).
+        """
         lits = [w.literal or "" for w in words]
         if effective == "gcloud":
             return "print-access-token" in lits or "print-identity-token" in lits
@@ -1044,7 +1045,7 @@ class _Walker:
             )
         if effective in _TRANSFORMERS or effective in _PASSTHROUGH or effective in BUILTINS:
             return False
-        return bool(_MINT_NAME.search(effective))
+        return dest.sink in ("pipe", "capture") and bool(_MINT_NAME.search(effective))
 
     def emit(
         self,
@@ -1131,7 +1132,7 @@ class _Walker:
                         Hardcoded(w.node.start_byte, w.node.end_byte, f"`{effective} -p` password")
                     )
                 continue
-            if prev == "--password" or (effective in ("docker", "sshpass") and prev == "-p"):
+            if prev == "--password" or (effective in (*_DOCKERS, "sshpass") and prev == "-p"):
                 if not looks_like_dummy(lit) and lit != "-":
                     self.facts.hardcoded.append(
                         Hardcoded(w.node.start_byte, w.node.end_byte, f"`{effective} {prev}` value")
@@ -1161,7 +1162,7 @@ class _Walker:
         ):
             self.facts.markers.append(Marker(*site, "pr-checkout", "git fetch pull/…"))
         secretful = any(w.taint is not None for w in words)
-        if effective == "docker" and lits[:1] == ["login"]:
+        if effective in _DOCKERS and lits[:1] == ["login"]:
             self.facts.markers.append(Marker(*site, "credential-file", "~/.docker/config.json"))
         if effective == "npm" and lits[:2] == ["config", "set"] and secretful:
             self.facts.markers.append(Marker(*site, "credential-file", "~/.npmrc"))
@@ -1228,13 +1229,13 @@ def _short_flags(literal: str, letters: str) -> bool:
 
 
 def _subcommand(effective: str, words: list[_Word]) -> str:
-    if effective not in ("docker", "podman"):
+    if effective not in _DOCKERS:
         return ""
     lits = [w.literal or "" for w in words]
     positional = [x for x in lits if x and not x.startswith("-")]
     if not positional:
         return ""
-    if positional[0] in ("buildx", "image", "builder") and len(positional) > 1:
+    if positional[0] in ("buildx", "image", "builder", "compose") and len(positional) > 1:
         return positional[1]
     if positional[0] == "container" and len(positional) > 1:
         return positional[1]
