@@ -310,6 +310,20 @@ def test_workflow_rules(name: str, text: str, expected: set[tuple[int, str]]) ->
     assert hits(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [("token", True), ("github-token", True), ("API_KEY", True), ("client-secret", True),
+     ("npm_auth", True), ("password", True), ("token-format", False),
+     ("skip-token-revoke", False), ("version", False), ("secret-name", False)],
+)  # fmt: skip
+def test_credential_input_names(name: str, secret: bool) -> None:
+    action = (
+        f"name: a\ninputs:\n  {name}:\n    description: d\nruns:\n  using: composite\n"
+        f'  steps:\n    - shell: bash\n      run: echo "${{{{ inputs.{name} }}}}"\n'
+    )
+    assert bool(hits(action, path="a/action.yml")) == secret
+
+
 def test_composite_action_inputs() -> None:
     action = (
         "name: a\ninputs:\n  token:\n    description: API token\n  region:\n"

@@ -405,9 +405,12 @@ def _double_quoted_candidates(text: str, start: int, end: int) -> list[tuple[int
 
 # --- the workflow / action structure --------------------------------------------------------
 
+# Composite-action inputs that carry credentials: the name ends in a credential word
+# (`token`, `github-token`, `api-key`, `client-secret`), so `token-format` or
+# `skip-token-revoke` do not count.
 _CREDENTIAL_NAME = re.compile(
-    r"(?i)(token|passw(or)?d|passwd|secret|api[_-]?key|private[_-]?key|access[_-]?key|"
-    r"credential|auth|\bpat\b|_pat$|^pat_)"
+    r"(?i)(^|[_-])(token|passw(or)?d|passwd|secret|api[_-]?key|private[_-]?key|"
+    r"access[_-]?key|credentials?|pat|auth)$"
 )
 
 
@@ -590,11 +593,8 @@ def _load_action(doc: Document) -> Workflow:
     secret_inputs: set[str] = set()
     inputs = root.get("inputs")
     if inputs is not None and inputs.is_mapping:
-        for key, spec in inputs.str_items():
-            description = spec.get_str("description") if spec.is_mapping else None
-            if _CREDENTIAL_NAME.search(key.value) or (
-                description and _CREDENTIAL_NAME.search(description)
-            ):
+        for key, _spec in inputs.str_items():
+            if _CREDENTIAL_NAME.search(key.value):
                 secret_inputs.add(key.value)
     runs = root.get("runs")
     jobs: tuple[Job, ...] = ()
