@@ -67,7 +67,7 @@ _ENV_REFERENCE = re.compile(
 _PLACEHOLDER = re.compile(
     r"""(?ix)
     your | xxxx | \*\*\* | changeme | change[_-]me | placeholder | example | sample
-    | dummy | replace | insert | redacted | here\b | _here | todo | fixme | <[^>]*> | \.\.\.
+    | dummy | replace | insert | redacted | here\b | _here | todo | fixme | <[^<>]*> | \.\.\.
     | \{[^{}]{0,80}\}
     | … | ^test[_-] | [_-]test$ | test[_-]?(?:key|token|secret) | ^none$ | ^null$ | ^nil$
     | ^true$ | ^false$ | ^undefined$ | ^secret$ | ^token$ | ^password$ | ^string$
