@@ -103,6 +103,8 @@ def test_disabled_rules_are_skipped() -> None:
         ("pwsh", 'Write-Host "token: $env:TOKEN"', {(10, "secret-printed")}),
         ("pwsh", "& .\\deploy.exe --token $env:TOKEN", {(10, "secret-env-in-argv")}),
         ("pwsh", "Get-ChildItem env:", {(10, "env-dump-with-secrets")}),
+        ("pwsh", "& ./deploy.exe `\n  --token $env:TOKEN", {(11, "secret-env-in-argv")}),
+        ("pwsh", "Write-Output $env:TOKEN | Out-Null", set()),
         ("pwsh", "Get-ChildItem env: | Select-Object -ExpandProperty Name", set()),
         ("pwsh", 'if ($env:TOKEN) { Write-Host "set" }', set()),
         ("pwsh", 'Invoke-RestMethod -Headers @{ A = "Bearer $env:TOKEN" } -Uri x', set()),

@@ -102,6 +102,8 @@ def _ps_tokens(text: str) -> list[_Tok]:
         if ch == "\n":
             toks.append(_Tok("nl", i, i + 1, "\n"))
             i += 1
+        elif ch == "`" and text[i + 1 : i + 2] in ("\n", "\r"):
+            i += 3 if text[i + 1 : i + 3] == "\r\n" else 2  # line continuation
         elif ch in " \t\r`":
             i += 1
         elif text.startswith("<#", i):
