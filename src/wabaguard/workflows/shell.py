@@ -12,6 +12,7 @@ Offsets in every fact are character offsets into the script (the YAML scalar's v
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -309,11 +310,10 @@ class _Walker:
         return self.text[node.start_byte : node.end_byte]
 
     def placeholder_taint(self, start: int, end: int) -> tuple[Taint | None, tuple[int, int]]:
-        import bisect
-
+        """What the ``${{ }}`` expressions overlapping ``[start, end)`` carry, and where."""
         taint: Taint | None = None
         site = (start, end)
-        i = bisect.bisect_right(self.ph_starts, end) - 1
+        i = bisect.bisect_left(self.ph_starts, end) - 1
         while i >= 0:
             ph = self.placeholders[i]
             if ph.end <= start:
