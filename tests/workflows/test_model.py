@@ -190,6 +190,10 @@ def test_bare_on_key_and_action_detection() -> None:
     assert wf.triggers == {"push", "pull_request_target"}
     action = load("name: x\nruns:\n  using: composite\n  steps: []\n", "a/action.yml")
     assert action.is_action
+    named_like_an_action = load(
+        "on: push\njobs:\n  j:\n    runs-on: x\n    steps: []\n", ".github/workflows/action.yml"
+    )
+    assert not named_like_an_action.is_action and len(named_like_an_action.jobs) == 1
 
 
 def test_deeply_nested_script_is_an_error_at_the_run_key() -> None:

@@ -468,8 +468,10 @@ def load(text: str, path: str = "") -> Workflow:
     if not root.is_mapping:
         raise ModelError("expected a mapping at the top level of the file", root.start)
     doc = Document(text, root)
-    is_action = path.rsplit("/", 1)[-1].split(".")[0] == "action" or (
-        root.get("runs") is not None and root.get("jobs") is None
+    in_workflows_dir = ".github/workflows/" in "/" + path.replace("\\", "/")
+    named_action = path.rsplit("/", 1)[-1].split(".")[0] == "action"
+    is_action = root.get("jobs") is None and (
+        (named_action and not in_workflows_dir) or root.get("runs") is not None
     )
     if is_action:
         return _load_action(doc)
