@@ -202,3 +202,20 @@ def test_deeply_nested_script_is_an_error_at_the_run_key() -> None:
     error = _error(text)
     assert "nested too deeply" in error.message
     assert (error.line, error.column) == (6, 14)
+
+
+def test_many_jobs_and_container_steps_stay_linear() -> None:
+    jobs = "".join(
+        f"  j{i}:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
+        "        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n"
+        "      - uses: docker://img:1\n        with:\n          args: --t ${{ secrets.T }}\n"
+        "      - run: make\n"
+        for i in range(2_000)
+    )
+    text = "on: pull_request_target\njobs:\n" + jobs
+    start = time.perf_counter()
+    found = list(analyze(".github/workflows/x.yml", text, Config()))
+    assert time.perf_counter() - start < 10.0
+    rules = [f.rule.id for f in found]
+    assert rules.count("secrets-in-untrusted-trigger") == 2_000
+    assert rules.count("secret-in-container-args") == 2_000

@@ -133,6 +133,8 @@ class Analysis:
         self.job_outputs: dict[tuple[str, str], Taint] = {}
         self._global_env: dict[str, Taint] = {}
         self._expressions: list[ExprSite] | None = None
+        self._by_route: dict[Route, list[StepFacts]] | None = None
+        self._secrets_by_job: dict[str, frozenset[str]] | None = None
         self._run()
 
     # -- positions ----------------------------------------------------------------------------
@@ -299,6 +301,37 @@ class Analysis:
                 taint = union(taint, analyze_expression(text, resolver).taint)
             if taint is not None:
                 self.job_outputs[(job.id, key.value)] = taint
+
+    def steps_by_route(self, route: Route) -> list[StepFacts]:
+        """The step(s) at a YAML route (an anchored step may be analysed in several jobs)."""
+        if self._by_route is None:
+            by_route: dict[Route, list[StepFacts]] = {}
+            for facts in self.steps:
+                by_route.setdefault(facts.step.route, []).append(facts)
+            self._by_route = by_route
+        return self._by_route.get(route, [])
+
+    def secrets_by_job(self) -> Mapping[str, frozenset[str]]:
+        """Names of the secrets each job references (workflow ``env:`` counts for every job)."""
+        if self._secrets_by_job is None:
+            per_job: dict[str, set[str]] = {}
+            everywhere: set[str] = set()
+            for site in self.expressions():
+                if site.info.taint is None:
+                    continue
+                names = {
+                    s
+                    for s in site.info.taint.sources
+                    if s.startswith("secrets") and s.lower() != "secrets.github_token"
+                }
+                if site.route[:1] == ("env",):
+                    everywhere |= names
+                elif len(site.route) >= 2 and site.route[0] == "jobs":
+                    per_job.setdefault(str(site.route[1]), set()).update(names)
+            self._secrets_by_job = {
+                job.id: frozenset(per_job.get(job.id, set()) | everywhere) for job in self.wf.jobs
+            }
+        return self._secrets_by_job
 
     # -- expressions anywhere -----------------------------------------------------------------
 

@@ -31,7 +31,7 @@ def _is_container_args(analysis: Analysis, route: tuple[str | int, ...]) -> str:
         if runs is not None and (runs.get_str("using") or "").lower() == "docker":
             return f"`runs.{route[1]}` of a Docker action"
     if last in ("args", "entrypoint") and len(route) >= 2 and route[-2] == "with":
-        step = _step_of(analysis, route)
+        step = _step_uses(analysis, route)
         if step is not None and (step or "").startswith("docker://"):
             return f"`with: {last}` of a `docker://` step"
     if (
@@ -43,10 +43,11 @@ def _is_container_args(analysis: Analysis, route: tuple[str | int, ...]) -> str:
     return ""
 
 
-def _step_of(analysis: Analysis, route: tuple[str | int, ...]) -> str | None:
-    for facts in analysis.steps:
-        if route[: len(facts.step.route)] == facts.step.route:
-            return facts.step.uses
+def _step_uses(analysis: Analysis, route: tuple[str | int, ...]) -> str | None:
+    """``uses:`` of the step owning ``route`` (``…, <step>, "with", "args"``)."""
+    owner = route[:-2]
+    for facts in analysis.steps_by_route(owner):
+        return facts.step.uses
     return None
 
 

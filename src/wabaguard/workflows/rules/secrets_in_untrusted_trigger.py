@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from wabaguard.config import Config
 from wabaguard.findings import Confidence, Severity
-from wabaguard.workflows.analysis import Analysis, Finding
-from wabaguard.workflows.model import Job, Node
+from wabaguard.workflows.analysis import Analysis, Finding, StepFacts
+from wabaguard.workflows.model import Job, Node, Step
 from wabaguard.workflows.rules._common import rule
 
 RULE = rule(
@@ -53,59 +54,58 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
     if not triggers:
         return
     trigger = sorted(triggers)[0]
+    steps_of: dict[int, list[StepFacts]] = {}
+    for facts in analysis.steps:
+        steps_of.setdefault(id(facts.job), []).append(facts)
     for job in analysis.wf.jobs:
-        checkout = _pr_checkout(job)
-        marker_site = None
-        if checkout is None:
-            for facts in analysis.steps:
-                if facts.job is not job or facts.script is None:
-                    continue
-                marker = next((m for m in facts.script.markers if m.kind == "pr-checkout"), None)
-                if marker is not None:
-                    marker_site = (facts, marker)
-                    break
-            if marker_site is None:
-                continue
-        index = checkout[0] if checkout is not None else marker_site[0].step.index  # type: ignore[index]
-        runs_later = (
-            any(
-                s.index > index and (s.run is not None or (s.uses or "").startswith("./"))
-                for s in job.steps
-            )
-            or marker_site is not None
-        )
-        if not runs_later:
+        hit = _pr_code(job, steps_of.get(id(job), []))
+        if hit is None:
             continue
         names = _job_secrets(analysis, job)
         if not names:
             continue
         shown = ", ".join(names[:4]) + (" …" if len(names) > 4 else "")
         detail = f"job `{job.id}` runs pull-request code under `{trigger}` with {shown} available"
-        if checkout is not None:
-            step = job.steps[[s.index for s in job.steps].index(checkout[0])]
-            yield analysis.finding_at(RULE, checkout[1], detail, (*step.route, "with"))
-        elif marker_site is not None:
-            facts, marker = marker_site
+        if isinstance(hit, tuple):
+            step, value = hit
+            yield analysis.finding_at(RULE, value, detail, (*step.route, "with"))
+        else:
             yield analysis.finding(
-                RULE,
-                facts.run_node,
-                marker.start,
-                marker.end,
-                detail,
-                (*facts.step.route, "run"),
+                RULE, hit.facts.run_node, hit.start, hit.end, detail, (*hit.facts.step.route, "run")
             )
 
 
+@dataclass(frozen=True)
+class _ScriptCheckout:
+    facts: StepFacts
+    start: int
+    end: int
+
+
+def _pr_code(job: Job, steps: list[StepFacts]) -> tuple[Step, Node] | _ScriptCheckout | None:
+    """Where PR-controlled code enters the job, if something runs after it."""
+    checkout = _pr_checkout(job)
+    if checkout is not None:
+        index, value = checkout
+        # The checkout alone runs nothing; a later script or local action does.
+        if any(
+            s.index > index and (s.run is not None or (s.uses or "").startswith("./"))
+            for s in job.steps
+        ):
+            step = next(s for s in job.steps if s.index == index)
+            return step, value
+        return None
+    for facts in steps:
+        if facts.script is None:
+            continue
+        for marker in facts.script.markers:
+            if marker.kind == "pr-checkout":  # `gh pr checkout` then runs in the same script
+                return _ScriptCheckout(facts, marker.start, marker.end)
+    return None
+
+
 def _job_secrets(analysis: Analysis, job: Job) -> list[str]:
-    names: set[str] = set()
+    names = set(analysis.secrets_by_job().get(job.id, frozenset()))
     if job.node.get_str("secrets") == "inherit":
         names.add("all secrets (`secrets: inherit`)")
-    for site in analysis.expressions():
-        in_job = site.route[: len(job.route)] == job.route
-        in_wf_env = bool(site.route) and site.route[0] == "env"
-        if not (in_job or in_wf_env) or site.info.taint is None:
-            continue
-        for source in site.info.taint.sources:
-            if source.startswith("secrets") and source.lower() != "secrets.github_token":
-                names.add(source)
     return sorted(names)
