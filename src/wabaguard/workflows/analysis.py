@@ -134,6 +134,7 @@ class Analysis:
         self._global_env: dict[str, Taint] = {}
         self._expressions: list[ExprSite] | None = None
         self._by_route: dict[Route, list[StepFacts]] | None = None
+        self._writes_by_job: dict[int, list[FileWrite]] | None = None
         self._secrets_by_job: dict[str, frozenset[str]] | None = None
         self._run()
 
@@ -301,6 +302,19 @@ class Analysis:
                 taint = union(taint, analyze_expression(text, resolver).taint)
             if taint is not None:
                 self.job_outputs[(job.id, key.value)] = taint
+
+    def writes_before(self, facts: StepFacts) -> list[FileWrite]:
+        """Files earlier steps of the same job wrote secrets to."""
+        if self._writes_by_job is None:
+            by_job: dict[int, list[FileWrite]] = {}
+            for write in self.file_writes:
+                by_job.setdefault(id(write.step.job), []).append(write)
+            self._writes_by_job = by_job
+        return [
+            w
+            for w in self._writes_by_job.get(id(facts.job), [])
+            if w.step.step.index < facts.step.index
+        ]
 
     def steps_by_route(self, route: Route) -> list[StepFacts]:
         """The step(s) at a YAML route (an anchored step may be analysed in several jobs)."""

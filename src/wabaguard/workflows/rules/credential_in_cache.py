@@ -48,11 +48,7 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
             if path in CREDENTIAL_PATHS:
                 detail = f"`{entry}` is where credentials are stored"
             else:
-                for write in analysis.file_writes:
-                    if write.step.job is not facts.job or write.step.step.index >= (
-                        facts.step.index
-                    ):
-                        continue
+                for write in analysis.writes_before(facts):
                     if covers(path, normalize(write.path), hidden_ok=True):
                         detail = f"`{entry}` includes `{write.path}`, written with a secret earlier"
                         break

@@ -61,11 +61,9 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
         entries = [normalize(e) for _, e in path_entries(path_node.value)]
         include = [e for e in entries if not e.startswith("!")]
         exclude = [normalize(e[1:]) for e in entries if e.startswith("!")]
-        for write in analysis.file_writes:
-            if write.step.job is not upload.job or write.step.step.index >= upload.step.index:
-                continue
+        for write in analysis.writes_before(upload):
             path = normalize(write.path)
-            if not in_workspace(path) or (write.taint.minted and not write.taint.sources):
+            if not in_workspace(path):
                 continue
             if not any(covers(p, path, hidden_ok=hidden_ok) for p in include):
                 continue
