@@ -105,6 +105,7 @@ def test_disabled_rules_are_skipped() -> None:
         ("pwsh", "Get-ChildItem env:", {(10, "env-dump-with-secrets")}),
         ("pwsh", "& ./deploy.exe `\n  --token $env:TOKEN", {(11, "secret-env-in-argv")}),
         ("pwsh", "Write-Output $env:TOKEN | Out-Null", set()),
+        ("pwsh", '& git push "https://x:$env:TOKEN@github.com/o/r"', {(10, "secret-in-url")}),
         ("pwsh", "Get-ChildItem env: | Select-Object -ExpandProperty Name", set()),
         ("pwsh", 'if ($env:TOKEN) { Write-Host "set" }', set()),
         ("pwsh", 'Invoke-RestMethod -Headers @{ A = "Bearer $env:TOKEN" } -Uri x', set()),

@@ -394,7 +394,10 @@ class _PwshWalker:
             taint = self.tok_taint(tok)
             if taint is None:
                 continue
-            part = url_part(tok.text, 0, len(tok.text)) if "://" in tok.text else ""
+            # Where the value sits in the word: its first `$` (or the placeholder).
+            rel = tok.text.find("$")
+            rel = rel if rel >= 0 else max(tok.text.find("_"), 0)
+            part = url_part(tok.text, rel, rel + 1) if "://" in tok.text else ""
             self.facts.argv.append(
                 ArgvUse(tok.start, tok.end, taint, name, "url" if part else "plain", part)
             )
