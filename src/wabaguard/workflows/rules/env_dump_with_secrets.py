@@ -24,11 +24,14 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
         for out in script.outputs:
             if not out.taint.dump or out.sink not in ("log", "summary"):
                 continue
+            names = sorted(s[1:] for s in out.taint.sources if s.startswith("$"))
+            holds = ", ".join(f"`{n}`" for n in names[:4]) + (" …" if len(names) > 4 else "")
             yield analysis.finding(
                 RULE,
                 facts.run_node,
                 out.start,
                 out.end,
-                f"`{out.command}` prints the whole environment, which holds {what(out.taint)}",
+                f"`{out.command}` prints the whole environment, which holds secret-bearing "
+                f"{holds or what(out.taint)}",
                 route,
             )
