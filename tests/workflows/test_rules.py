@@ -337,6 +337,15 @@ def test_composite_action_inputs() -> None:
     assert hits(action, path="deploy/action.yml") == {(12, "secret-in-argv")}
 
 
+def test_action_input_defaults() -> None:
+    action = (
+        "name: a\ninputs:\n  api-key:\n    default: hunter2-not-real\n  token:\n"
+        "    default: ${{ github.token }}\n  region:\n    default: eu-west-1\n"
+        "runs:\n  using: composite\n  steps: []\n"
+    )
+    assert hits(action, path="a/action.yml") == {(4, "hardcoded-credential")}
+
+
 def test_docker_action_args() -> None:
     action = (
         "name: a\ninputs:\n  api-key:\n    description: key\nruns:\n  using: docker\n"

@@ -73,6 +73,12 @@ def _by_format(value: Node) -> str:
 def _mapping_entries(analysis: Analysis) -> Iterator[tuple[str, Node, Node, Route, str]]:
     """(key, key node, value node, route, where) for env: and with: entries everywhere."""
     wf = analysis.wf
+    inputs = wf.doc.root.get("inputs") if wf.is_action else None
+    if inputs is not None and inputs.is_mapping:
+        for k, spec in inputs.str_items():
+            default = spec.get("default") if spec.is_mapping else None
+            if default is not None and default.is_scalar:
+                yield k.value, k, default, ("inputs", k.value, "default"), "inputs"
     for entry in wf.env:
         yield entry.name, entry.key, entry.value, entry.route, "env"
     for job in wf.jobs:
