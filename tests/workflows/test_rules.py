@@ -55,6 +55,10 @@ def test_rule_registry() -> None:
             {(11, "unmasked-minted-credential")},
         ),
         ("curl -u admin:hunter2-not-real https://x", {(10, "hardcoded-credential")}),
+        ("curl --user=admin:hunter2-not-real https://x", {(10, "hardcoded-credential")}),
+        ("mytool --password=hunter2-not-real", {(10, "hardcoded-credential")}),
+        ("mysql --password --host db.example.com", set()),
+        ("curl -u admin https://x", set()),
         # the recommended fixes and near misses
         ('printf %s "$TOKEN" | docker login -u ci --password-stdin ghcr.io', set()),
         ('curl -H @- https://x <<< "Authorization: Bearer $TOKEN"', set()),

@@ -1110,45 +1110,36 @@ class _Walker:
             )
 
     def hardcoded_args(self, effective: str, words: list[_Word]) -> None:
+        """Literal passwords on the command line (``curl -u user:pass``, ``--password x``)."""
         for i, w in enumerate(words):
             lit = w.literal
             if lit is None:
                 continue
             prev = words[i - 1].literal if i else None
-            if effective in ("curl", "wget") and prev in ("-u", "--user"):
-                user, sep, password = lit.partition(":")
-                if sep and password and not looks_like_dummy(password) and user:
-                    self.facts.hardcoded.append(
-                        Hardcoded(
-                            w.node.start_byte,
-                            w.node.end_byte,
-                            f"`{effective} {prev}` user:password",
-                        )
-                    )
-                continue
-            if effective in _MYSQL and lit.startswith("-p") and len(lit) > 2:
+            flag, value = prev, lit
+            if lit.startswith("--") and "=" in lit:
+                flag, value = lit.split("=", 1)  # --password=value, --user=u:p
+            what = ""
+            if effective in ("curl", "wget") and flag in ("-u", "--user"):
+                user, sep, password = value.partition(":")
+                if user and sep and not looks_like_dummy(password):
+                    what = f"`{effective} {flag}` user:password"
+            elif effective in _MYSQL and lit.startswith("-p") and len(lit) > 2:
                 if not looks_like_dummy(lit[2:]):
-                    self.facts.hardcoded.append(
-                        Hardcoded(w.node.start_byte, w.node.end_byte, f"`{effective} -p` password")
-                    )
-                continue
-            if prev == "--password" or (effective in (*_DOCKERS, "sshpass") and prev == "-p"):
-                if not looks_like_dummy(lit) and lit != "-":
-                    self.facts.hardcoded.append(
-                        Hardcoded(w.node.start_byte, w.node.end_byte, f"`{effective} {prev}` value")
-                    )
-                continue
-            scheme = lit.find("://")
-            if scheme >= 0:
+                    what = f"`{effective} -p` password"
+            elif flag == "--password" or (effective in (*_DOCKERS, "sshpass") and flag == "-p"):
+                if not value.startswith("-") and not looks_like_dummy(value):
+                    what = f"`{effective} {flag}` value"
+            elif "://" in lit:
+                scheme = lit.find("://")
                 at = lit.find("@", scheme + 3)
                 slash = lit.find("/", scheme + 3)
                 if at > 0 and (slash < 0 or at < slash):
-                    userinfo = lit[scheme + 3 : at]
-                    _, sep, password = userinfo.partition(":")
-                    if sep and password and not looks_like_dummy(password):
-                        self.facts.hardcoded.append(
-                            Hardcoded(w.node.start_byte, w.node.end_byte, "password in a URL")
-                        )
+                    _, sep, password = lit[scheme + 3 : at].partition(":")
+                    if sep and not looks_like_dummy(password):
+                        what = "password in a URL"
+            if what:
+                self.facts.hardcoded.append(Hardcoded(w.node.start_byte, w.node.end_byte, what))
 
     def markers(self, effective: str, words: list[_Word], name_word: _Word) -> None:
         lits = [w.literal or "" for w in words]
