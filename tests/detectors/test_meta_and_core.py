@@ -201,7 +201,7 @@ NEGATIVES: list[tuple[str, str, Factory]] = [
     ('WA_TEMPLATE_KEY = "order_confirmation_v3"', "a.py", str),
     ('WHATSAPP_CACHE_KEY = "whatsapp:session:v2"', "a.py", str),
     ('const WA_KEY = "whatsapp-business-api-v2";', "a.js", str),
-    ("D360_API_KEY=partner-hub-2024", ".env", str),
+    ("D360_API_KEY=partner-hub-2024", ".env", str),  # pragma: allowlist secret
     # Prose.
     ("Set the WhatsApp token: you can find it in the dashboard.", "README.md", str),
     ("The D360-API-KEY header carries the key.", "README.md", str),
