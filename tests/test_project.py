@@ -89,3 +89,16 @@ def test_rules_index_is_current(run_cli) -> None:
     """Regenerate with: wabaguard rules --format markdown > docs/rules/README.md"""
     generated = run_cli("rules", "--format", "markdown").out
     assert (REPO / "docs" / "rules" / "README.md").read_text(encoding="utf-8") == generated
+
+
+def test_repository_scans_clean_with_plain_detect_secrets() -> None:
+    """Fake credentials are built at run time: detect-secrets finds nothing committed."""
+    import json
+
+    proc = subprocess.run([sys.executable, "-m", "detect_secrets", "scan"], cwd=REPO,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    results = json.loads(proc.stdout)["results"]
+    hits = [(path, item["line_number"], item["type"])
+            for path, items in results.items() for item in items]
+    assert hits == [], hits
