@@ -28,13 +28,15 @@ class BuiltinPlugin:
     # Regex source; None would mean "every line" (no plugin needs that today).
     prefilter: str | None
     generic: bool = False  # off unless --entropy
+    # A broader but cheaper superset of ``prefilter`` for the engine's first stage (optional).
+    gate: str | None = None
 
 
 def _p(class_name: str, secret_type: str, rule_id: str, title: str, prefilter: str | None,
        *, severity: Severity = Severity.HIGH, confidence: Confidence = Confidence.HIGH,
-       generic: bool = False) -> BuiltinPlugin:
+       generic: bool = False, gate: str | None = None) -> BuiltinPlugin:
     rule = Rule(rule_id, title, severity, confidence, _FIX, Kind.CREDENTIAL, secret_type)
-    return BuiltinPlugin(class_name, secret_type, rule, prefilter, generic)
+    return BuiltinPlugin(class_name, secret_type, rule, prefilter, generic, gate)
 
 
 def _generic(class_name: str, secret_type: str, rule_id: str, title: str, prefilter: str,
@@ -56,7 +58,9 @@ BUILTIN_PLUGINS: tuple[BuiltinPlugin, ...] = (
        confidence=Confidence.MEDIUM),
     _p("CloudantDetector", "Cloudant Credentials", "cloudant-credentials",
        "IBM Cloudant credentials",
-       r"(?i:cl(?:oudant|ou)?[-_]?(?:api)?(?:key|pwd|pw|pass|token)|cloudant\.com)"),
+       r"(?i:cl(?:oudant|ou)?[-_]?(?:api)?(?:key|pwd|pw|pass|token)|cloudant\.com)",
+       # "cl" starts too many words; every match also contains one of these.
+       gate=r"(?i:key|pwd|pw|pass|token|cloudant\.com)"),
     _p("DiscordBotTokenDetector", "Discord Bot Token", "discord-bot-token", "Discord bot token",
        r"[a-zA-Z\d_-]{23}\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}"),
     _p("GitHubTokenDetector", "GitHub Token", "github-token", "GitHub token",
