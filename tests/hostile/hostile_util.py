@@ -72,3 +72,12 @@ def wabaguard_or_none(cwd: Path, *args: str, timeout: float = 30.0, **env: str) 
         err.decode("utf-8", "replace"),
         time.perf_counter() - started,
     )
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(cwd)}
+    return subprocess.run(
+        ["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t",
+         "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
+        cwd=cwd, check=True, capture_output=True, text=True, env=env,
+    ).stdout  # fmt: skip
