@@ -67,11 +67,14 @@ BUILTIN_PLUGINS: tuple[BuiltinPlugin, ...] = (
        r"gh[pousr]_[A-Za-z0-9_]{36}"),
     _p("GitLabTokenDetector", "GitLab Token", "gitlab-token", "GitLab token",
        r"gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-|GR1348941"),
-    # Case-insensitive like the plugin's assignment regex, which also matches U+212A KELVIN SIGN.
+    # The assignment-style plugins (detect-secrets' ``build_assignment_regex``): a keyword, then
+    # only quotes, "]", spaces and "=", ":", ">" before the value. Case-insensitive like the
+    # plugins (which also match U+212A KELVIN SIGN for "k").
     _p("IbmCloudIamDetector", "IBM Cloud IAM Key", "ibm-cloud-iam-key", "IBM Cloud IAM key",
-       r"(?i:[a-z0-9_\-]{44})"),
+       r"(?i:(?:key|pwd|pass(?:word)?|token)['\"\]= :>]*[a-z0-9_\-]{44})"),
     _p("IbmCosHmacDetector", "IBM COS HMAC Credentials", "ibm-cos-hmac-credentials",
-       "IBM COS HMAC secret", r"(?i:[a-f0-9]{48})"),
+       "IBM COS HMAC secret",
+       r"(?i:secret[-_]?(?:access)?[-_]?key['\"\]= :>]*[a-f0-9]{48})"),
     _p("JwtTokenDetector", "JSON Web Token", "json-web-token", "JSON Web Token", r"eyJ",
        severity=Severity.MEDIUM,
        confidence=Confidence.MEDIUM),
@@ -87,8 +90,10 @@ BUILTIN_PLUGINS: tuple[BuiltinPlugin, ...] = (
     # Both Slack regexes ignore case, the webhook URL's included.
     _p("SlackDetector", "Slack Token", "slack-token", "Slack token or webhook",
        r"(?i:xox[abposr]-|hooks\.slack\.com/services/)"),
+    # The plugin's URL regex leaves its dots unescaped (any character), so does this.
     _p("SoftlayerDetector", "SoftLayer Credentials", "softlayer-credentials",
-       "SoftLayer API key", r"(?i:[a-z0-9]{64})"),
+       "SoftLayer API key",
+       r"(?i:(?:key|pwd|pass(?:word)?|token)['\"\]= :>]*[a-z0-9]{64}|api.softlayer.com/soap/)"),
     _p("SquareOAuthDetector", "Square OAuth Secret", "square-oauth-secret",
        "Square OAuth secret", r"sq0csp-"),
     _p("StripeDetector", "Stripe Access Key", "stripe-access-key", "Stripe live key",

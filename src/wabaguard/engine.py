@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,10 @@ else:  # pragma: no cover
 
 CONTEXT_RADIUS = 5  # detect-secrets' code snippets carry five lines either side
 CHUNK_LINES = 4096
+# Lines longer than this (minified code, data blobs) are scanned in windows around gate hits.
+LONG_LINE = 16 * 1024
+WINDOW_REACH = 256  # characters either side of a gate hit that its window keeps
+MAX_WINDOW = 4096
 
 _IGNORE = re.compile(r"wabaguard:\s*ignore(?:\[([A-Za-z0-9_,\s-]*)\])?")
 
@@ -96,6 +100,10 @@ class Engine:
             re.compile(b.prefilter) if b.prefilter is not None else None for b in self.builtins
         )
         self.every_line = any(b.prefilter is None for b in self.builtins)
+        self._builtin_regex = {
+            b.class_name: rx for b, rx in zip(self.builtins, self._builtin_filters, strict=True)
+            if rx is not None
+        }
         own = [_scoped(d.prefilter) for d in self.detectors]
         parts = own + [_scoped(b.prefilter) for b in self.builtins if b.prefilter is not None]
         self.prefilter: re.Pattern[str] | None = re.compile("|".join(parts)) if parts else None
@@ -105,6 +113,8 @@ class Engine:
         builtin_patterns = [re.compile(b.gate or b.prefilter) for b in self.builtins
                             if b.prefilter is not None]
         self.gates = build_gates(own_patterns + builtin_patterns)
+        self._owners: tuple[Detector | BuiltinPlugin, ...] = (
+            *self.detectors, *(b for b in self.builtins if b.prefilter is not None))
         # For files detect-secrets' own file filters skip (images, lock files, swagger).
         self._own_gates = build_gates(own_patterns)
         self._ds: Any = None  # the detect-secrets pipeline, imported on first candidate line
@@ -154,15 +164,10 @@ class Engine:
         with_builtins: bool = True,
     ) -> Iterator[Finding]:
         line = window[index]
-        context = LineContext(window, index, path)
-        matches: list[Match] = []
-        for detector in self.detectors:
-            if detector.prefilter.search(line):
-                matches.extend(
-                    m for m in detector.scan_line(line, context) if self._enabled(m.rule)
-                )
-        if with_builtins:
-            matches.extend(self._builtin_matches(path, window, index, line))
+        if len(line) > LONG_LINE:
+            matches = self._long_line_matches(path, line, with_builtins)
+        else:
+            matches = self._line_matches(path, window, index, with_builtins)
         if not matches:
             return
         kept = _drop_overlaps(matches)
@@ -172,12 +177,78 @@ class Engine:
             return
         spans = [(m.start, m.end) for m in kept]
         state.spans.setdefault(lineno, []).extend(spans)
-        snippet = redact.redact_line(line, spans)
+        snippet = redact.redact_line(line[:LONG_LINE], spans)
         for match in kept:
             state.secrets.add(match.secret)
             if is_ignored(line, match.rule.id):
                 continue
             yield self._finding(path, lineno, match, snippet, occurrences)
+
+    def _line_matches(self, path: str, window: list[str], index: int,
+                      with_builtins: bool) -> list[Match]:
+        line = window[index]
+        context = LineContext(window, index, path)
+        matches: list[Match] = []
+        for detector in self.detectors:
+            if detector.prefilter.search(line):
+                matches.extend(
+                    m for m in detector.scan_line(line, context) if self._enabled(m.rule)
+                )
+        if with_builtins:
+            matches.extend(self._builtin_matches(path, window, index, line))
+        return matches
+
+    def _long_line_matches(self, path: str, line: str, with_builtins: bool) -> list[Match]:
+        """Bounded work on a huge line (minified code): only windows around gate hits, and
+        in each only the detectors and plugins those hits stand for. Columns stay exact;
+        a window is what the detectors and detect-secrets' line filters see."""
+        hits: list[tuple[int, int, frozenset[int]]] = []
+        folded: str | None = None
+        for gate in self.gates:
+            text = line
+            if gate.casefold:
+                folded = _folded(line) if folded is None else folded
+                if len(folded) != len(line):  # e.g. "ß" folds to "ss": positions would drift
+                    return self._line_matches(path, [line], 0, with_builtins)
+                text = folded
+            hits.extend((m.start(), m.end(), gate.owners_of(m.group()))
+                        for m in gate.pattern.finditer(text))
+        hits.sort(key=lambda h: h[0])
+        found: dict[tuple[str, int, int], Match] = {}
+        start = end = -1
+        owners: set[int] = set()
+        for first, last, who in hits:
+            lo, hi = max(0, first - WINDOW_REACH), min(len(line), last + WINDOW_REACH)
+            if owners and (lo > end or hi - start > MAX_WINDOW):
+                self._window_matches(path, line, start, end, owners, with_builtins, found)
+                owners = set()
+            if not owners:
+                start = lo
+            end = max(end, hi)
+            owners.update(who)
+        if owners:
+            self._window_matches(path, line, start, end, owners, with_builtins, found)
+        return list(found.values())
+
+    def _window_matches(self, path: str, line: str, start: int, end: int, owners: set[int],
+                        with_builtins: bool, found: dict[tuple[str, int, int], Match]) -> None:
+        text = line[start:end]
+        wanted: list[BuiltinPlugin] = []
+        produced: list[Match] = []
+        for owner in sorted(owners):
+            check = self._owners[owner]
+            if isinstance(check, BuiltinPlugin):
+                rx = self._builtin_regex.get(check.class_name)
+                if with_builtins and rx is not None and rx.search(text):
+                    wanted.append(check)
+            elif check.prefilter.search(text):
+                produced.extend(m for m in check.scan_line(text, LineContext([text], 0, path))
+                                if self._enabled(m.rule))
+        if wanted:
+            produced.extend(self._pipeline().scan(path, [text], 0, text, wanted))
+        for m in produced:
+            shifted = replace(m, start=m.start + start, end=m.end + start)
+            found.setdefault((m.rule.id, shifted.start, shifted.end), shifted)
 
     def _finding(
         self,
@@ -269,6 +340,15 @@ _DOTTED_I = str.maketrans({"\u0130": "i", "\u0131": "i"})
 class Gate:
     pattern: re.Pattern[str]
     casefold: bool = False  # search the case-folded text
+    # Which of the patterns given to ``build_gates`` a hit can stand for: per matched
+    # literal for the literal gates, else all of them.
+    owners: frozenset[int] = frozenset()
+    literal_owners: tuple[tuple[str, frozenset[int]], ...] = ()
+
+    def owners_of(self, hit: str) -> frozenset[int]:
+        if not self.literal_owners:
+            return self.owners
+        return dict(self.literal_owners).get(hit, self.owners)
 
 
 def _is_run_atom(op: Any, av: Any) -> bool:
@@ -411,13 +491,28 @@ def _trie(words: Iterable[str]) -> str:
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
+def _literal_gate(literals: dict[str, set[int]], casefold: bool) -> Gate:
+    owners: dict[str, set[int]] = {}
+    for word, who in literals.items():
+        # The trie stops at the shortest word: a hit on it stands for every longer word too.
+        for kept in literals:
+            if word.startswith(kept):
+                owners.setdefault(kept, set()).update(who)
+    return Gate(
+        re.compile(_trie(literals)), casefold,
+        frozenset().union(*literals.values()),
+        tuple((word, frozenset(who)) for word, who in sorted(owners.items())),
+    )
+
+
 def build_gates(patterns: Sequence[re.Pattern[str]]) -> tuple[Gate, ...]:
     """Cheap searches whose hits include every line any of ``patterns`` matches."""
-    sensitive: set[str] = set()
-    folded: set[str] = set()
+    sensitive: dict[str, set[int]] = {}
+    folded: dict[str, set[int]] = {}
     run = 0
-    rest: list[str] = []
-    for pattern in patterns:
+    run_owners: set[int] = set()
+    rest: dict[str, set[int]] = {}
+    for owner, pattern in enumerate(patterns):
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
         for nodes, ignorecase in _alternatives(parsed.data, bool(pattern.flags & re.IGNORECASE)):
             prefixes, _, fold = _literal_prefixes(nodes, [""], ignorecase)
@@ -427,26 +522,36 @@ def build_gates(patterns: Sequence[re.Pattern[str]]) -> tuple[Gate, ...]:
             # Folding is exact for ASCII only (re's special cases are i, k and s).
             usable = not fold or all(p.isascii() for p in prefixes)
             longest_run = _run_length(nodes)[0]
+            target = folded if fold else sensitive
             if usable and shortest >= _MIN_LITERAL:
-                (folded if fold else sensitive).update(prefixes)
+                for prefix in prefixes:
+                    target.setdefault(prefix, set()).add(owner)
             elif longest_run >= _MIN_RUN:
                 run = min(run, longest_run) if run else longest_run
+                run_owners.add(owner)
             elif usable and shortest >= 2:
-                (folded if fold else sensitive).update(prefixes)
+                for prefix in prefixes:
+                    target.setdefault(prefix, set()).add(owner)
             else:
-                rest.append(_scoped(pattern))
+                rest.setdefault(_scoped(pattern), set()).add(owner)
                 break  # the whole pattern is searched as it is
     gates: list[Gate] = []
     if sensitive:
-        gates.append(Gate(re.compile(_trie(sensitive))))
+        gates.append(_literal_gate(sensitive, casefold=False))
     if folded:
-        gates.append(Gate(re.compile(_trie(folded)), casefold=True))
+        gates.append(_literal_gate(folded, casefold=True))
     if run:
         # Anchored at the start of a run: inside a word the look-behind fails at once, so the
         # search is linear instead of retrying every position of every long identifier.
-        gates.append(Gate(re.compile(rf"(?<![\w-])[\w-]{{{run}}}")))
-    gates.extend(Gate(re.compile(source)) for source in dict.fromkeys(rest))
+        gates.append(Gate(re.compile(rf"(?<![\w-])[\w-]{{{run}}}"), owners=frozenset(run_owners)))
+    gates.extend(Gate(re.compile(source), owners=frozenset(who)) for source, who in rest.items())
     return tuple(gates)
+
+
+def _folded(text: str) -> str:
+    if "\u0130" in text or "\u0131" in text:
+        text = text.translate(_DOTTED_I)
+    return text.casefold()
 
 
 def candidate_lines(gates: Sequence[Gate], chunk: list[str]) -> Iterable[int]:
@@ -457,9 +562,7 @@ def candidate_lines(gates: Sequence[Gate], chunk: list[str]) -> Iterable[int]:
     for gate in gates:
         if gate.casefold:
             if folded_text is None:
-                folded_text = text.translate(_DOTTED_I) if ("\u0130" in text or "\u0131" in text) \
-                    else text
-                folded_text = folded_text.casefold()
+                folded_text = _folded(text)
             found.update(_candidates(gate.pattern, folded_text))
         else:
             found.update(_candidates(gate.pattern, text))

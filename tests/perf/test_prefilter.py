@@ -42,7 +42,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
 PROPERTY = settings(
-    max_examples=60, deadline=None, derandomize=True,
+    max_examples=40, deadline=None, derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 
@@ -296,7 +296,7 @@ DETECTORS = [
 def test_detector_prefilter_is_superset_of_reports(detector: Detector) -> None:
     reported = 0
 
-    @settings(PROPERTY, max_examples=300)
+    @settings(PROPERTY, max_examples=200)
     @given(case=detector_lines(detector.prefilter),
            path=st.sampled_from(["app.py", "config.yml", ".env", "x.js"]))
     def check(case: tuple[str, list[str]], path: str) -> None:
