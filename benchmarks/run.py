@@ -171,10 +171,9 @@ SAME_PLUGINS = [arg for name in ("Base64HighEntropyString", "HexHighEntropyStrin
 
 
 def ds_scan_cmd(target: str, cores: int | None = None) -> list[str]:
-    cmd = [DETECT_SECRETS, "scan", "--all-files", "--no-verify", *SAME_PLUGINS]
-    if cores is not None:
-        cmd += ["--cores", str(cores)]
-    return [*cmd, target]
+    cores_args = ["--cores", str(cores)] if cores is not None else []  # a top-level option
+    return [DETECT_SECRETS, *cores_args, "scan", "--all-files", "--no-verify", *SAME_PLUGINS,
+            target]
 
 
 # -- the cases ---------------------------------------------------------------------------------
