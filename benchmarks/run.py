@@ -75,20 +75,21 @@ class Report:
                     None)
 
     def markdown(self) -> str:
-        out = ["| case | tool | wall s | CPU s | peak RSS MiB | MB/s | wall ratio | note |",
-               "|---|---|---:|---:|---:|---:|---:|---|"]
+        out = ["| case | tool | wall s | CPU s | peak RSS MiB | MB/s | wall ratio | CPU ratio "
+               "| note |", "|---|---|---:|---:|---:|---:|---:|---:|---|"]
         for row in self.rows:
             s = row.stats
             peer = self._peer(row) if row.ratio_of else None
-            ratio = ""
+            ratio = cpu_ratio = ""
             if s is not None and peer is not None and peer.stats is not None:
                 ratio = f"{s.wall / peer.stats.wall:.3f}× {peer.tool}"
+                cpu_ratio = f"{s.cpu / peer.stats.cpu:.3f}×" if peer.stats.cpu else ""
             cells = ["—"] * 4 if s is None else [
                 f"{s.wall:.3f}", f"{s.cpu:.3f}", f"{s.rss_mib:.0f}", row.mbps() or "—"]
             runs = f"n={s.runs}" if s is not None else ""
             note = "; ".join(x for x in (runs, row.note) if x)
             out.append(f"| {row.case} | {row.tool} | " + " | ".join(cells)
-                       + f" | {ratio} | {note} |")
+                       + f" | {ratio} | {cpu_ratio} | {note} |")
         return "\n".join(out) + "\n"
 
 
