@@ -67,7 +67,7 @@ def mixed(size: int) -> str:
         "import os\n"
         "def handler(event, context):\n"
         '    token = os.environ["WHATSAPP_TOKEN"]\n'
-        '    url = f"https://graph.facebook.com/v19.0/{event[\'id\']}/messages"\n'
+        "    url = f\"https://graph.facebook.com/v19.0/{event['id']}/messages\"\n"
         '    headers = {"Authorization": f"Bearer {token}"}\n'
         "    return requests.post(url, headers=headers, json=event, timeout=10)\n"
         "# D360-API-KEY is read from the environment; verify_token too\n"

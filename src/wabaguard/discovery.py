@@ -126,9 +126,7 @@ def _walk(root: str, skipped: list[Skipped], cwd: str) -> Iterator[str]:
 
     def unreadable(exc: OSError) -> None:
         where = exc.filename if isinstance(exc.filename, str) else root
-        skipped.append(
-            Skipped(display_path(where, cwd), f"cannot list directory: {_reason(exc)}")
-        )
+        skipped.append(Skipped(display_path(where, cwd), f"cannot list directory: {_reason(exc)}"))
 
     def ignored(rel: str, is_dir: bool) -> bool:
         for base, spec in specs:
@@ -262,8 +260,11 @@ def _consider(
     if first is not None:
         if first != real:
             skipped.append(
-                Skipped(rel, f"same file as {display_path(first, cwd)} (a hard link or a name "
-                        "differing only in case)")
+                Skipped(
+                    rel,
+                    f"same file as {display_path(first, cwd)} (a hard link or a name "
+                    "differing only in case)",
+                )
             )
         return
     seen[key] = real

@@ -135,8 +135,10 @@ def _stream_lines(fh: BinaryIO, path: str, result: FileResult, limit: int) -> It
         total += len(raw)
         if total > limit:
             result.errors.append(
-                ScanError(path, f"grew past the {limit}-byte limit while being read; "
-                          "the rest was not scanned")
+                ScanError(
+                    path,
+                    f"grew past the {limit}-byte limit while being read; the rest was not scanned",
+                )
             )
             return
         try:
@@ -241,9 +243,7 @@ def _read_and_scan(
         if st.st_size <= WHOLE_FILE_LIMIT or is_workflow:
             data = fh.read(config.max_file_size + 1)  # the file may have grown since fstat
             if len(data) > config.max_file_size:
-                raise _Skip(
-                    f"larger than the {config.max_file_size}-byte limit (--max-file-size)"
-                )
+                raise _Skip(f"larger than the {config.max_file_size}-byte limit (--max-file-size)")
             lines = _decode_lines(data, path, result)
             if lines is None:
                 return None

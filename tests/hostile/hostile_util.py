@@ -32,9 +32,7 @@ def child_env(**extra: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if k not in ("NO_COLOR", "FORCE_COLOR", "WABAGUARD_DEBUG", "GITHUB_STEP_SUMMARY")
     }
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(REPO / "src"), *filter(None, [env.get("PYTHONPATH")])]
-    )
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), *filter(None, [env.get("PYTHONPATH")])])
     env.update(extra)
     return env
 

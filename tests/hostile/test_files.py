@@ -252,9 +252,7 @@ def test_git_submodule_like_directory_is_listed(run_cli: Any, git_repo: Path) ->
 # -- files that change between discovery and reading --------------------------------------
 
 
-def _after_discovery(
-    monkeypatch: pytest.MonkeyPatch, change: Callable[[], None]
-) -> None:
+def _after_discovery(monkeypatch: pytest.MonkeyPatch, change: Callable[[], None]) -> None:
     import wabaguard.scan as scan
 
     real = scan.discover
@@ -415,7 +413,7 @@ def test_scanning_dev_and_proc_paths_explicitly_never_blocks(run_cli: Any, tmp_p
 @pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
 def test_git_listing_with_a_thousand_odd_names(run_cli: Any, git_repo: Path) -> None:
     for i in range(200):
-        for name in (f"sp {i}.txt", f"nl\n{i}.txt", f"q\"{i}\".txt", f"é{i}.txt", f"*{i}?.txt"):
+        for name in (f"sp {i}.txt", f"nl\n{i}.txt", f'q"{i}".txt', f"é{i}.txt", f"*{i}?.txt"):
             (git_repo / name).write_text("x\n")
     doc = run_cli("scan", "--format", "json", cwd=git_repo).json()
     assert doc["stats"]["files_scanned"] == 1000

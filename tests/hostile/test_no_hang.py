@@ -183,8 +183,9 @@ _STEP = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: "
 WORKFLOW_CASES: dict[str, Callable[[], str]] = {
     "nested-flow-sequences": lambda: "on: push\njobs: " + "[" * 50_000 + "]" * 50_000 + "\n",
     "nested-flow-mappings": lambda: "on: push\njobs: " + "{a: " * 20_000 + "1" + "}" * 20_000,
-    "nested-block-mappings": lambda: "on: push\njobs:\n"
-    + "".join(" " * (2 * i + 2) + f"k{i}:\n" for i in range(2_000)),
+    "nested-block-mappings": lambda: (
+        "on: push\njobs:\n" + "".join(" " * (2 * i + 2) + f"k{i}:\n" for i in range(2_000))
+    ),
     "endless-expression": lambda: "on: push\njobs:\n  a:\n    run: " + "${{ " * 30_000 + "\n",
     "long-run-script": lambda: _STEP + "|\n" + "          echo $((((1))))\n" * 20_000,
     "long-command-word": lambda: _STEP + "mint" * 25_000 + "\n",

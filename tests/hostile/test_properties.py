@@ -148,11 +148,15 @@ def _dump(doc: dict[str, Any], indent: int) -> str:
         pass
 
     def str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-        style = "|" if "\n" in data and data.isprintable() is False else None
+        style = "|" if "\n" in data else None  # PyYAML falls back when | cannot hold it
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
     Dumper.add_representer(str, str_presenter)
-    return yaml.dump(doc, Dumper=Dumper, indent=indent, sort_keys=False, allow_unicode=True)
+    # No line folding: a folded quoted scalar moves text to another line, which is a real
+    # change of position, not a reformatting that should leave findings alone.
+    return yaml.dump(
+        doc, Dumper=Dumper, indent=indent, sort_keys=False, allow_unicode=True, width=10**9
+    )
 
 
 def _analyze(text: str) -> list[Any]:

@@ -94,9 +94,7 @@ def _console_script() -> list[str] | None:
 
 
 @pytest.mark.parametrize("command", ["scan", "baseline"])
-def test_console_script_runs_nothing_from_the_repo(
-    repo: tuple[Path, Path], command: str
-) -> None:
+def test_console_script_runs_nothing_from_the_repo(repo: tuple[Path, Path], command: str) -> None:
     """The entry point pre-commit and CI use: nothing planted runs, git included."""
     root, marker = repo
     script = _console_script()
