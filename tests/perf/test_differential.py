@@ -204,3 +204,19 @@ def test_ini_continuation_value_is_a_known_gap(tmp_path: Path) -> None:
     assert [(f, t, line) for (f, _h, t), line in ds.items()] == [
         ("settings.cfg", "Cloudant Credentials", 3)]
     assert wg == {}
+
+
+@pytest.mark.slow
+def test_yaml_block_scalar_line_differs(tmp_path: Path) -> None:
+    """In a YAML block scalar detect-secrets reports the line of the key (its transformer
+    rebuilds ``key: "value"`` there); wabaguard reports the line the secret is on. Same secret,
+    same type: only the line differs (seen on ansible-core's plugin docs)."""
+    user, password = fakes.alnum(6, seed=1).lower(), fakes.alnum(12, seed=2)
+    (tmp_path / "doc.yml").write_text(
+        "name: demo\nEXAMPLES: |\n  # a URL\n"
+        f"  {{{{ 'http://{user}:{password}@example.com' is uri }}}}\n", encoding="utf-8")
+    ds, wg = _both(tmp_path)
+    assert set(ds) == set(wg) and len(ds) == 1
+    key = next(iter(ds))
+    assert key[2] == "Basic Auth Credentials"
+    assert (ds[key], wg[key]) == (2, 4)
