@@ -187,16 +187,33 @@ class Engine:
     def _line_matches(self, path: str, window: list[str], index: int,
                       with_builtins: bool) -> list[Match]:
         line = window[index]
+        owners = self._line_owners(line)
         context = LineContext(window, index, path)
         matches: list[Match] = []
-        for detector in self.detectors:
-            if detector.prefilter.search(line):
-                matches.extend(
-                    m for m in detector.scan_line(line, context) if self._enabled(m.rule)
-                )
+        for owner in owners:
+            check = self._owners[owner]
+            if isinstance(check, BuiltinPlugin):
+                continue
+            if check.prefilter.search(line):
+                matches.extend(m for m in check.scan_line(line, context) if self._enabled(m.rule))
         if with_builtins:
-            matches.extend(self._builtin_matches(path, window, index, line))
+            matches.extend(self._builtin_matches(path, window, index, line, owners))
         return matches
+
+    def _line_owners(self, line: str) -> list[int]:
+        """The detectors and plugins (indexes into ``_owners``) a gate hit on ``line`` stands
+        for, in their declared order: the others' prefilters cannot match it."""
+        found: set[int] = set()
+        folded: str | None = None
+        for gate in self.gates:
+            if gate.casefold:
+                folded = _folded(line) if folded is None else folded
+                text = folded
+            else:
+                text = line
+            for _start, _end, who in gate.hits(text):
+                found |= who
+        return sorted(found)
 
     def _long_line_matches(self, path: str, line: str, with_builtins: bool) -> list[Match]:
         """Bounded work on a huge line (minified code): only windows around gate hits, and
@@ -211,8 +228,7 @@ class Engine:
                 if len(folded) != len(line):  # e.g. "ß" folds to "ss": positions would drift
                     return self._line_matches(path, [line], 0, with_builtins)
                 text = folded
-            hits.extend((m.start(), m.end(), gate.owners_of(m.group()))
-                        for m in gate.pattern.finditer(text))
+            hits.extend(gate.hits(text))
         hits.sort(key=lambda h: h[0])
         found: dict[tuple[str, int, int], Match] = {}
         start = end = -1
@@ -287,12 +303,15 @@ class Engine:
 
     # -- detect-secrets ---------------------------------------------------------------------
 
-    def _builtin_matches(self, path: str, window: list[str], index: int, line: str) -> list[Match]:
-        wanted = [
-            b
-            for b, rx in zip(self.builtins, self._builtin_filters, strict=True)
-            if rx is None or rx.search(line)
-        ]
+    def _builtin_matches(self, path: str, window: list[str], index: int, line: str,
+                         owners: Sequence[int] | None = None) -> list[Match]:
+        if owners is None:
+            candidates = list(self.builtins)
+        else:  # the hits' plugins, and any plugin without a prefilter (every line)
+            candidates = [b for o in owners if isinstance(b := self._owners[o], BuiltinPlugin)]
+            candidates += [b for b in self.builtins if b.prefilter is None]
+        wanted = [b for b in candidates
+                  if (rx := self._builtin_regex.get(b.class_name)) is None or rx.search(line)]
         if not wanted:
             return []
         found: list[Match] = self._pipeline().scan(path, window, index, line, wanted)
@@ -343,12 +362,20 @@ class Gate:
     # Which of the patterns given to ``build_gates`` a hit can stand for: per matched
     # literal for the literal gates, else all of them.
     owners: frozenset[int] = frozenset()
-    literal_owners: tuple[tuple[str, frozenset[int]], ...] = ()
+    literal_owners: dict[str, frozenset[int]] = field(default_factory=dict)
+    # Literal gates: the same alternation inside a look-ahead, so that finditer() reports a
+    # literal at every position, even inside another one ("awsecret" holds "secret").
+    finder: re.Pattern[str] | None = None
 
-    def owners_of(self, hit: str) -> frozenset[int]:
-        if not self.literal_owners:
-            return self.owners
-        return dict(self.literal_owners).get(hit, self.owners)
+    def hits(self, text: str) -> Iterator[tuple[int, int, frozenset[int]]]:
+        """(start, end, owners) of every place this gate finds something in ``text``."""
+        if self.finder is None:
+            for m in self.pattern.finditer(text):
+                yield m.start(), m.end(), self.owners
+            return
+        owners = self.literal_owners
+        for m in self.finder.finditer(text):
+            yield m.start(), m.end(1), owners.get(m.group(1), self.owners)
 
 
 def _is_run_atom(op: Any, av: Any) -> bool:
@@ -498,10 +525,10 @@ def _literal_gate(literals: dict[str, set[int]], casefold: bool) -> Gate:
         for kept in literals:
             if word.startswith(kept):
                 owners.setdefault(kept, set()).update(who)
+    trie = _trie(literals)
     return Gate(
-        re.compile(_trie(literals)), casefold,
-        frozenset().union(*literals.values()),
-        tuple((word, frozenset(who)) for word, who in sorted(owners.items())),
+        re.compile(trie), casefold, frozenset().union(*literals.values()),
+        {word: frozenset(who) for word, who in owners.items()}, re.compile(f"(?=({trie}))"),
     )
 
 
