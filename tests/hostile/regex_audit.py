@@ -58,6 +58,8 @@ SIZES = (1_000, 10_000, 100_000)
 # A 10x longer input may cost this much more before the pattern is called super-linear
 # (linear is ~10, quadratic ~100; timing noise and cache effects stay well under 35).
 RATIO_LIMIT = 35.0
+# Below this the 10k time is too small to call the pattern quadratic from 1k -> 10k alone.
+EARLY_SECONDS = 0.02
 # Below this the 100k time is noise-level whatever the ratio: not reported. (A quadratic
 # pattern at 100k characters costs ~10^9-10^10 steps: seconds, far above this.)
 MIN_SECONDS = 0.1
@@ -81,7 +83,7 @@ class Result:
     origin: str
     pattern: str
     unit: str
-    times: tuple[float, ...]
+    times: tuple[float, ...]  # for 1k, 10k (and 100k unless 10k already settled it)
 
     @property
     def ratio(self) -> float:
@@ -89,9 +91,8 @@ class Result:
 
     @property
     def super_linear(self) -> bool:
-        if len(self.times) < len(SIZES):
-            return True  # stopped early because 10k was already too slow
-        return self.times[-1] >= MIN_SECONDS and self.ratio > RATIO_LIMIT
+        floor = MIN_SECONDS if len(self.times) == len(SIZES) else EARLY_SECONDS
+        return self.times[-1] >= floor and self.ratio > RATIO_LIMIT
 
 
 # -- which patterns ------------------------------------------------------------------------
@@ -296,29 +297,31 @@ def _time(pattern: re.Pattern[str], text: str, repeat: int = 2) -> float:
     return best
 
 
+def _grows(pattern: re.Pattern[str], builder: Any, unit: str, sizes: tuple[int, ...]) -> Result:
+    times = tuple(_time(pattern, builder(unit, n)) for n in sizes)
+    return Result("", pattern.pattern, builder.__name__ + ":" + unit, times)
+
+
 def audit_pattern(origin: str, pattern: re.Pattern[str]) -> Iterator[Result]:
-    """Every (unit, builder) whose cost grows super-linearly for ``pattern``."""
+    """A witness input on which ``pattern`` grows super-linearly, if one is found."""
     for unit in units_for(pattern):
         for builder in (build, build_long_run):
             small, large = (_time(pattern, builder(unit, n), repeat=1) for n in SCREEN)
             if large < 0.002 or large / max(small, 1e-9) < SCREEN_RATIO:
                 continue
-            times: list[float] = []
-            for size in SIZES:
-                times.append(_time(pattern, builder(unit, size)))
-                if (
-                    len(times) >= 2
-                    and times[-1] >= MIN_SECONDS
-                    and times[-1] / max(times[-2], 1e-9) > RATIO_LIMIT
-                ):
-                    break  # already clearly super-linear at 10k; 100k could take minutes
-            if len(times) == len(SIZES) and times[-1] >= MIN_SECONDS:
-                # Confirm with more repetitions: a context switch can cost more than a
-                # linear 100k search, so one slow sample must not condemn a pattern.
-                times[-2:] = [_time(pattern, builder(unit, n), repeat=5) for n in SIZES[-2:]]
-            result = Result(origin, pattern.pattern, builder.__name__ + ":" + unit, tuple(times))
+            # 1k -> 10k first: a quadratic pattern is usually plain there, and 100k of it
+            # could take minutes. Anything slow is confirmed by a second, independent
+            # measurement: a context switch can cost more than a linear 100k search.
+            early = _grows(pattern, builder, unit, SIZES[:2])
+            if early.super_linear and _grows(pattern, builder, unit, SIZES[:2]).super_linear:
+                result = early
+            else:
+                full = _grows(pattern, builder, unit, SIZES)
+                if full.super_linear and full.times[-1] < 1.0:
+                    full = _grows(pattern, builder, unit, SIZES)
+                result = full
             if result.super_linear:
-                yield result
+                yield Result(origin, result.pattern, result.unit, result.times)
                 return  # one witness per pattern is enough
 
 
