@@ -73,7 +73,7 @@ CASES: dict[str, tuple[str, Callable[[], str]]] = {
 # unexpectedly, fails, and the entry must move to CASES. A short guard keeps the suite fast.
 OPEN: dict[str, tuple[str, Callable[[], str], str]] = {
     # Lines just under the engine's long-line threshold (16 KiB) still go through the union
-    # prefilter whole: 2 MB of them took 15 s, 5 MB would pass the 30 s guard.
+    # prefilter whole: 2 MB of them took 15 s, 5 MB would exceed the 30 s guard.
     "scheme-without-at-16k-lines-2MB": (
         "a.txt",
         lambda: _line("://", 16_000) * 125,
