@@ -138,12 +138,6 @@ def test_git_fsmonitor_of_the_scanned_repo_never_runs(git_repo: Path, tmp_path: 
     assert not marker.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="__main__.py: `python -m wabaguard` puts the working directory first on sys.path, "
-    "so a scanned repository's yaml.py/click.py is imported; drop sys.path[0] when it is the "
-    "working directory before importing wabaguard.cli (the console script is not affected)",
-)
 def test_python_dash_m_does_not_import_from_the_scanned_directory(
     repo: tuple[Path, Path],
 ) -> None:
