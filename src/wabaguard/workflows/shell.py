@@ -182,7 +182,8 @@ _SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
 # Script names that say they produce a credential: mint-token, make-jwt, get-creds.sh…
 _MINT_NAME = re.compile(
     r"(?i)(mint|make|get|create|gen|issue|fetch|print|new|sign|request|obtain|exchange)"
-    r"[-_]?\w*?(token|jwt|cred|secret|passw|otp)|^(jwt|token)[-_]?(mint|gen|create|issue)"
+    # \w{0,40}? bounds each attempt: unbounded, a long word rescans from every "get"/"new"…
+    r"[-_]?\w{0,40}?(token|jwt|cred|secret|passw|otp)|^(jwt|token)[-_]?(mint|gen|create|issue)"
 )
 _JQ_TOKEN = re.compile(r"(?i)token|jwt|password|secret")
 _VERBOSE_ENV = MappingProxyType(
