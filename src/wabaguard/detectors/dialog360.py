@@ -43,8 +43,8 @@ class Dialog360ApiKeyDetector:
             value = literal.value
             if value.lower().endswith("_sandbox") or not looks_secret(value, min_len=12):
                 continue
-            if is_formatted_credential(value):
-                continue
+            if is_formatted_credential(value) or _KEYWORD.search(value):
+                continue  # ...or the header's own name repeated (``D360-API-KEY: D360-API-KEY:``)
             yield Match(
                 DIALOG360_API_KEY,
                 value,
