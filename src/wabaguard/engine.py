@@ -8,6 +8,7 @@ allowlist and plugins), so most lines of real code cost almost nothing.
 
 from __future__ import annotations
 
+import bisect
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -178,9 +179,10 @@ class Engine:
         spans = [(m.start, m.end) for m in kept]
         state.spans.setdefault(lineno, []).extend(spans)
         snippet = redact.redact_line(line[:LONG_LINE], spans)
+        silenced = ignored_rules(line)  # once per line, not once per match
         for match in kept:
             state.secrets.add(match.secret)
-            if is_ignored(line, match.rule.id):
+            if silenced is not None and (not silenced or match.rule.id in silenced):
                 continue
             yield self._finding(path, lineno, match, snippet, occurrences)
 
@@ -625,20 +627,31 @@ def _drop_overlaps(matches: list[Match]) -> list[Match]:
     the first; drop detect-secrets matches that overlap one of theirs.
 
     detect-secrets' plugins keep every match among themselves, as detect-secrets does (a JWT
-    that also looks like a Discord token is reported by both there too).
+    that also looks like a Discord token is reported by both there too). The kept spans are
+    disjoint and sorted, so each check is a binary search: O(m log m) for m matches.
     """
+    starts: list[int] = []
+    ends: list[int] = []
     own: list[Match] = []
     builtin: list[Match] = []
+
+    def overlaps(match: Match) -> bool:
+        i = bisect.bisect_right(starts, match.start) - 1
+        if i >= 0 and ends[i] > match.start:
+            return True
+        return i + 1 < len(starts) and starts[i + 1] < match.end
+
     for match in matches:
         if _is_builtin(match):
             builtin.append(match)
-        elif not any(match.start < k.end and k.start < match.end for k in own):
+        elif not overlaps(match):
+            i = bisect.bisect_right(starts, match.start)
+            starts.insert(i, match.start)
+            ends.insert(i, match.end)
             own.append(match)
     if not own:
         return builtin
-    return own + [
-        m for m in builtin if not any(m.start < k.end and k.start < m.end for k in own)
-    ]
+    return own + [m for m in builtin if not overlaps(m)]
 
 
 _BUILTIN_RULE_IDS = frozenset(b.rule.id for b in BUILTIN_PLUGINS)
