@@ -52,9 +52,11 @@ BUILTIN_PLUGINS: tuple[BuiltinPlugin, ...] = (
        r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}|(?i:aws)"),
     _p("AzureStorageKeyDetector", "Azure Storage Account access key", "azure-storage-key",
        "Azure storage account key", r"AccountKey="),
-    # The plugin's user and password classes exclude whitespace and "@".
+    # The plugin's own regex: user and password stop at any reserved or sub-delimiter
+    # character, so the search stays linear on long lines full of URLs ("[^\s@]*" was not).
     _p("BasicAuthDetector", "Basic Auth Credentials", "basic-auth-credentials",
-       "Password in a URL (basic auth)", r"://[^\s@]*@", severity=Severity.MEDIUM,
+       "Password in a URL (basic auth)",
+       r"://[^:/?#\[\]@!$&'()*+,;=\s]+:[^:/?#\[\]@!$&'()*+,;=\s]+@", severity=Severity.MEDIUM,
        confidence=Confidence.MEDIUM),
     _p("CloudantDetector", "Cloudant Credentials", "cloudant-credentials",
        "IBM Cloudant credentials",
