@@ -36,17 +36,6 @@ ACCEPTED = {
 # Super-linear on unbounded input: open bugs, reported to their owners. Strict xfail: when one
 # is fixed its test passes unexpectedly, fails, and the entry must be removed from here.
 OPEN = {
-    "wabaguard.builtin.BasicAuthDetector.prefilter": (
-        "builtin.py (performance): `://[^\\s@]*@` rescans to the end of the line from every "
-        "`://`; `://[^\\s@/]*@` is linear and still a superset (detect-secrets' user and "
-        "password exclude `/`)"
-    ),
-    "wabaguard.engine.Engine.prefilter(entropy=False)": (
-        "engine.py: inherits the BasicAuth prefilter above"
-    ),
-    "wabaguard.engine.Engine.prefilter(entropy=True)": (
-        "engine.py: inherits the BasicAuth prefilter above"
-    ),
 }
 
 # detect-secrets' own regexes: we cannot change them, only what we hand them. Open until the
