@@ -431,3 +431,35 @@ def test_files_from_keeps_spaces_in_names(run_cli, tmp_path: Path) -> None:
     (tmp_path / "list.txt").write_text(f"{name}\r\n")
     doc = run_cli("scan", "--files-from", "list.txt", "--format", "json", cwd=tmp_path).json()
     assert [f["path"] for f in doc["findings"]] == [name]
+
+
+def test_basic_auth_points_at_the_password_not_an_earlier_word(run_cli, tmp_path: Path) -> None:
+    password = fakes.alnum(14, seed=51)
+    line = f'# the password goes here: url = "https://admin:{password}@db.example.com/x"\n'
+    (tmp_path / "a.py").write_text(line)
+    doc = run_cli("scan", "--format", "json", cwd=tmp_path).json()
+    [finding] = doc["findings"]
+    assert finding["rule"] == "basic-auth-credentials"
+    assert line[finding["column"] - 1 : finding["end_column"] - 1] == password
+    assert password not in finding["snippet"]
+
+
+def test_an_ignored_directory_named_explicitly_is_scanned(run_cli, git_repo: Path) -> None:
+    (git_repo / ".gitignore").write_text("vendor/\n")
+    (git_repo / "vendor").mkdir()
+    (git_repo / "vendor" / "k.py").write_text(f'K = "{fakes.aws_access_key_id(seed=52)}"\n')
+    assert run_cli("scan", "--format", "json", cwd=git_repo).json()["findings"] == []
+    doc = run_cli("scan", "vendor", "--format", "json", cwd=git_repo).json()
+    assert [f["path"] for f in doc["findings"]] == ["vendor/k.py"]
+
+
+def test_a_clean_hook_run_imports_no_network_stack(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("print('hello')\n")
+    code = (
+        "import sys\nfrom wabaguard.cli import main\nrc = main(['scan', 'a.py'])\n"
+        "heavy = [m for m in ('requests', 'detect_secrets', 'pathspec') if m in sys.modules]\n"
+        "print(rc, heavy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "0 []"

@@ -41,10 +41,12 @@ def _fail(message: str) -> _Abort:
 
 
 def _load_config(config_path: str | None, cwd: str) -> Config:
-    from wabaguard.config import ConfigError, find_config_file, load_config
+    from wabaguard.config import Config, ConfigError, find_config_file, load_config
     from wabaguard.registry import rule_ids
 
     path = Path(config_path) if config_path else find_config_file(Path(cwd))
+    if path is None:
+        return Config()  # no config: no rule ids to check, and no need to import every rule
     try:
         return load_config(path, rule_ids())
     except ConfigError as exc:
@@ -299,7 +301,9 @@ def _finish(
     from wabaguard.registry import all_rules
     from wabaguard.reporters import render
 
-    rules = all_rules()
+    # Only SARIF lists every rule; the other formats need none of them imported.
+    needs_rules = fmt == "sarif" or any(extra == "sarif" for extra, _ in extra_reports)
+    rules = all_rules() if needs_rules else ()
     color = _use_color(output) if fmt == "text" else False
     _write(output, render(fmt, result, rules, color), color)
     for extra_fmt, dest in extra_reports:

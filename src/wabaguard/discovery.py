@@ -15,8 +15,11 @@ import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
+
 
 # A .gitignore larger than this is not a .gitignore; read no more of it.
 MAX_IGNORE_FILE = 1024 * 1024
@@ -105,6 +108,20 @@ def _git_files(root: str) -> list[str] | None:
     return sorted({n for n in names if n})  # -co lists a modified tracked file twice
 
 
+def _git_ignores(path: str) -> bool:
+    """Whether git ignores this directory (so ``ls-files`` lists nothing in it)."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
+    target = os.path.abspath(path)
+    try:
+        proc = subprocess.run(
+            ["git", *_GIT_SAFE_CONFIG, "-C", target, "check-ignore", "-q", "--", target],
+            capture_output=True, stdin=subprocess.DEVNULL, check=False, timeout=60, env=env,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0
+
+
 def _read_ignore_file(path: str, root_real: str) -> pathspec.GitIgnoreSpec | None:
     """A .gitignore as a spec, or None when it is not a small regular file inside the tree."""
     try:
@@ -114,6 +131,8 @@ def _read_ignore_file(path: str, root_real: str) -> pathspec.GitIgnoreSpec | Non
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
             data = fh.read(MAX_IGNORE_FILE)
+        import pathspec  # ~25 ms of imports: only once there is an ignore file to read
+
         return pathspec.GitIgnoreSpec.from_lines(data.decode("utf-8", "replace").splitlines())
     except (OSError, ValueError, TypeError):
         return None  # pathspec rejects some malformed patterns; ignore the whole file then
@@ -165,7 +184,12 @@ def discover(
     cwd: str,
 ) -> tuple[list[Candidate], list[Skipped]]:
     """Expand PATH arguments into files to scan, plus what was skipped and why."""
-    exclude_spec = pathspec.GitIgnoreSpec.from_lines(list(excludes))
+    patterns = list(excludes)
+    exclude_spec: pathspec.GitIgnoreSpec | None = None
+    if patterns:
+        import pathspec  # ~25 ms of imports the hook skips when nothing is excluded
+
+        exclude_spec = pathspec.GitIgnoreSpec.from_lines(patterns)
     seen: dict[tuple[int, int], str] = {}
     found: list[Candidate] = []
     skipped: list[Skipped] = []
@@ -175,6 +199,8 @@ def discover(
         if os.path.isdir(path) and not _is_dir_link_out(path, cwd, cwd_real):
             root_real = os.path.realpath(path)
             listed = _git_files(path)
+            if listed == [] and _git_ignores(path):
+                listed = None  # a directory named explicitly is scanned even when ignored
             files = (
                 (os.path.join(path, name) for name in listed)
                 if listed is not None
@@ -213,13 +239,13 @@ def _consider(
     file: str,
     root_real: str | None,
     cwd: str,
-    exclude_spec: pathspec.GitIgnoreSpec,
+    exclude_spec: pathspec.GitIgnoreSpec | None,
     seen: dict[tuple[int, int], str],
     found: list[Candidate],
     skipped: list[Skipped],
 ) -> None:
     rel = display_path(file, cwd)
-    if exclude_spec.match_file(rel):
+    if exclude_spec is not None and exclude_spec.match_file(rel):
         return
     is_link = os.path.islink(file)
     try:

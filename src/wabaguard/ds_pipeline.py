@@ -26,6 +26,20 @@ _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 _TOKEN_CHARS = _WORD_CHARS | frozenset("+/=.")  # base64 body and padding only continue rightward
 
 
+def _locate(plugin: Any, line: str, value: str) -> tuple[int, int] | None:
+    """Where the plugin found ``value``: inside one of its own regex matches when it has
+    regexes (``password`` in ``https://u:password@h`` is not the word "password" earlier on
+    the line), else the first occurrence."""
+    for regex in getattr(plugin, "denylist", ()):
+        for match in regex.finditer(line):
+            for group in range(regex.groups, -1, -1):
+                if match.group(group) == value:
+                    span: tuple[int, int] = match.span(group)
+                    return span
+    start = line.find(value)
+    return None if start < 0 else (start, start + len(value))
+
+
 def _token_span(line: str, start: int, end: int) -> tuple[int, int]:
     while start > 0 and line[start - 1] in _WORD_CHARS:
         start -= 1
@@ -91,11 +105,11 @@ class DetectSecretsPipeline:
                     context=context,
                 ):
                     continue
-                start = line.find(value)
-                if start < 0:  # a plugin that normalised the value; point at the line
+                located = _locate(plugin, line, value)
+                if located is None:  # a plugin that normalised the value; point at the line
                     start, end = 0, len(line)
                 else:
-                    start, end = _token_span(line, start, start + len(value))
+                    start, end = _token_span(line, *located)
                 found.append(
                     Match(builtin.rule, line[start:end], start, end, baseline_secret=value)
                 )
