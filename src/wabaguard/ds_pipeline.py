@@ -28,7 +28,7 @@ _TOKEN_CHARS = _WORD_CHARS | frozenset("+/=.")  # base64 body and padding only c
 
 def _locate(plugin: Any, line: str, value: str) -> tuple[int, int] | None:
     """Where the plugin found ``value``: inside one of its own regex matches when it has
-    regexes (``password`` in ``https://u:password@h`` is not the word "password" earlier on
+    regexes (the password in a URL's userinfo, not the same word said earlier on
     the line), else the first occurrence."""
     for regex in getattr(plugin, "denylist", ()):
         for match in regex.finditer(line):
