@@ -49,7 +49,9 @@ BUILTIN_PLUGINS: tuple[BuiltinPlugin, ...] = (
     _p("ArtifactoryDetector", "Artifactory Credentials", "artifactory-credentials",
        "Artifactory API token or password", r"AKC[a-zA-Z0-9]{10}|AP[\dA-F][a-zA-Z0-9]{8}"),
     _p("AWSKeyDetector", "AWS Access Key", "aws-access-key", "AWS access key",
-       r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}|(?i:aws)"),
+       # Its secret-key regex is aws.{0,20}?KEYWORD.{0,20}?QUOTE then 40 characters: the run
+       # starts at most 20 + 8 + 20 + 1 characters after "aws" ("aws" alone is everywhere).
+       r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}|(?i:aws.{0,49}?[0-9a-z/+]{40})"),
     _p("AzureStorageKeyDetector", "Azure Storage Account access key", "azure-storage-key",
        "Azure storage account key", r"AccountKey="),
     # The plugin's own regex: user and password stop at any reserved or sub-delimiter
