@@ -84,7 +84,9 @@ BUILTIN_PLUGINS: tuple[BuiltinPlugin, ...] = (
        confidence=Confidence.MEDIUM),
     _p("MailchimpDetector", "Mailchimp Access Key", "mailchimp-access-key",
        "Mailchimp API key", r"[0-9a-z]{32}-us[0-9]"),
-    _p("NpmDetector", "NPM tokens", "npm-token", "npm registry token", r":_authToken="),
+    # The plugin wants npm_… or 36 hex/dash characters after the "=": not ${NODE_AUTH_TOKEN}.
+    _p("NpmDetector", "NPM tokens", "npm-token", "npm registry token",
+       r":_authToken=[^\S\n]*(?:npm_|[A-Fa-f0-9-]{36})"),
     _p("OpenAIDetector", "OpenAI Token", "openai-token", "OpenAI API key", r"T3BlbkFJ"),
     _p("PrivateKeyDetector", "Private Key", "private-key", "Private key",
        r"PRIVATE KEY|PuTTY-User-Key-File-\d|SSH2 ENCRYPTED", severity=Severity.CRITICAL),
