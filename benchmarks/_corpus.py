@@ -140,9 +140,13 @@ def mixed_file(size: int = 50 * 1024 * 1024) -> Path:
     return path
 
 
-def workflows_dir() -> tuple[Path, str]:
-    """A directory of GitHub workflow files, and where they came from."""
-    target = CACHE / "workflows" / ".github" / "workflows"
+def workflows_dir(with_fixtures: bool = True) -> tuple[Path, str]:
+    """A directory of GitHub workflow files, and where they came from.
+
+    ``with_fixtures=False``: real workflows only (the goal's "real workflow files"); with
+    them, wabaguard's deliberately leaky fixtures are mixed in, which exercise every rule.
+    """
+    target = CACHE / ("workflows" if with_fixtures else "workflows-real") / ".github" / "workflows"
     real: list[tuple[str, bytes]] = []
     for spec in WORKFLOW_SDISTS:
         sdist = _pip_download(spec, CACHE / "sdists", sdist=True)
@@ -154,14 +158,17 @@ def workflows_dir() -> tuple[Path, str]:
                     if data is not None:
                         real.append((f"{spec.split('==')[0]}-{Path(name).name}", data.read()))
     fixtures = sorted((REPO / "tests" / "fixtures" / "workflows").glob("*.yml"))
+    if not with_fixtures:
+        fixtures = []
     pool = real + [(f"fixture-{p.name}", p.read_bytes()) for p in fixtures]
     if not target.is_dir():
         target.mkdir(parents=True)
         for index in range(WORKFLOW_FILES):
             name, data = pool[index % len(pool)]
             (target / f"{index:03d}-{name}").write_bytes(data)
-    where = (f"{len(real)} real workflows from the {' and '.join(WORKFLOW_SDISTS)} sdists plus "
-             f"{len(fixtures)} of wabaguard's fixture workflows, cycled to {WORKFLOW_FILES} files")
+    where = (f"{len(real)} real workflows from the {' and '.join(WORKFLOW_SDISTS)} sdists"
+             + (f" plus {len(fixtures)} of wabaguard's fixture workflows" if fixtures else "")
+             + f", cycled to {WORKFLOW_FILES} files")
     return target.parent.parent, where
 
 

@@ -254,17 +254,21 @@ def pathological_case(report: Report, runs: int, ds_large: bool) -> None:
 
 
 def workflows_case(report: Report, runs: int) -> None:
-    root, where = _corpus.workflows_dir()
-    listing = _files_list(root)
-    nbytes = _corpus.tree_bytes(root)
-    case = f"(e) {_corpus.WORKFLOW_FILES} workflow files"
-    z = report.add(Row(case, "zizmor --offline", measure(
-        [ZIZMOR, "--offline", "--no-progress", "."], runs=runs, cwd=str(root)), nbytes))
-    report.add(Row(case, "wabaguard scan", measure(
-        [WABAGUARD, "scan", "--no-progress", "--files-from", str(listing)], runs=runs,
-        cwd=str(root)), nbytes, z.tool, "goal ≤ 2× zizmor"))
-    report.notes.append(f"workflow directory: {where}")
-    print("  " + report.notes[-1])
+    for with_fixtures, label, goal in (
+        (False, "real", "goal ≤ 2× zizmor"),
+        (True, "real + leaky fixtures", "every rule fires; no goal"),
+    ):
+        root, where = _corpus.workflows_dir(with_fixtures)
+        listing = _files_list(root)
+        nbytes = _corpus.tree_bytes(root)
+        case = f"(e) {_corpus.WORKFLOW_FILES} workflow files, {label}"
+        z = report.add(Row(case, "zizmor --offline", measure(
+            [ZIZMOR, "--offline", "--no-progress", "."], runs=runs, cwd=str(root)), nbytes))
+        report.add(Row(case, "wabaguard scan", measure(
+            [WABAGUARD, "scan", "--no-progress", "--files-from", str(listing)], runs=runs,
+            cwd=str(root)), nbytes, z.tool, goal))
+        report.notes.append(f"workflow directory ({label}): {where}")
+        print("  " + report.notes[-1])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
