@@ -44,33 +44,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wabaguard import workflows
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "workflows"
 
-WORKFLOW_RULES = (
-    "secret-in-argv",
-    "secret-in-url",
-    "secret-env-in-argv",
-    "secret-in-docker-args",
-    "secret-in-container-args",
-    "secret-printed",
-    "env-dump-with-secrets",
-    "trace-with-secrets",
-    "verbose-client-with-secrets",
-    "runner-debug-enabled",
-    "secret-in-step-summary",
-    "unmasked-secret-field",
-    "transformed-secret-printed",
-    "unmasked-minted-credential",
-    "secret-in-artifact",
-    "credential-in-cache",
-    "secret-to-github-env",
-    "hardcoded-credential",
-    "all-secrets-exposed",
-    "dynamic-secret-index",
-    "secrets-inherit",
-    "secrets-in-untrusted-trigger",
-)
+WORKFLOW_RULES = tuple(rule.id for rule in workflows.all_rules())
 
 # zizmor audits that overlap with our rules, and which of our rules each can stand for.
 # `template-injection` (pedantic for `secrets.*`; regular for `env.*` and composite `inputs.*`)

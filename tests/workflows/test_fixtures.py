@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 import fakes
+from wabaguard import workflows
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "workflows"
@@ -28,32 +29,7 @@ DOCS = REPO / "docs" / "rules"
 
 # The permanent ids of the workflow rules (issue 4). Credential-detector findings are not
 # compared, except that an `# OK` line must carry no finding at all.
-WORKFLOW_RULES = frozenset(
-    {
-        "secret-in-argv",
-        "secret-in-url",
-        "secret-env-in-argv",
-        "secret-in-docker-args",
-        "secret-in-container-args",
-        "secret-printed",
-        "env-dump-with-secrets",
-        "trace-with-secrets",
-        "verbose-client-with-secrets",
-        "runner-debug-enabled",
-        "secret-in-step-summary",
-        "unmasked-secret-field",
-        "transformed-secret-printed",
-        "unmasked-minted-credential",
-        "secret-in-artifact",
-        "credential-in-cache",
-        "secret-to-github-env",
-        "hardcoded-credential",
-        "all-secrets-exposed",
-        "dynamic-secret-index",
-        "secrets-inherit",
-        "secrets-in-untrusted-trigger",
-    }
-)
+WORKFLOW_RULES = frozenset(rule.id for rule in workflows.all_rules())
 
 _NOT_OK = re.compile(r"#\s*NOT OK:\s*(?P<rules>[a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")
 _OK = re.compile(r"#\s*OK\b")
