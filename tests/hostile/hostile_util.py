@@ -79,3 +79,21 @@ def git(cwd: Path, *args: str) -> str:
          "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
         cwd=cwd, check=True, capture_output=True, text=True, env=env,
     ).stdout  # fmt: skip
+
+
+def many_step_workflow(steps: int) -> str:
+    """One job with ``steps`` steps, each putting a secret-bearing variable on argv."""
+    lines = [
+        "name: many",
+        "on: [push]",
+        "jobs:",
+        "  build:",
+        "    runs-on: ubuntu-latest",
+        "    env:",
+        "      TOKEN: ${{ secrets.API_TOKEN }}",
+        "    steps:",
+    ]
+    for i in range(steps):
+        lines.append(f"      - name: step {i}")
+        lines.append(f'        run: curl -H "Authorization: Bearer $TOKEN" https://x/{i}')
+    return "\n".join(lines) + "\n"

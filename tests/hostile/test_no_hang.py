@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from hostile_util import Run, wabaguard, wabaguard_or_none
+from hostile_util import Run, many_step_workflow, wabaguard, wabaguard_or_none
 
 GUARD_S = 30.0
 LINE = 100_000  # characters in each near-match line
@@ -136,27 +136,10 @@ def test_pathological_file_finishes(case_runs: dict[str, Run | None], case: str)
     _check_sane(doc)
 
 
-def _workflow(steps: int) -> str:
-    lines = [
-        "name: many",
-        "on: [push]",
-        "jobs:",
-        "  build:",
-        "    runs-on: ubuntu-latest",
-        "    env:",
-        "      TOKEN: ${{ secrets.API_TOKEN }}",
-        "    steps:",
-    ]
-    for i in range(steps):
-        lines.append(f"      - name: step {i}")
-        lines.append(f'        run: curl -H "Authorization: Bearer $TOKEN" https://x/{i}')
-    return "\n".join(lines) + "\n"
-
-
 def test_workflow_with_10000_steps(tmp_path: Path) -> None:
     wf = tmp_path / ".github" / "workflows"
     wf.mkdir(parents=True)
-    (wf / "many.yml").write_text(_workflow(10_000), encoding="utf-8")
+    (wf / "many.yml").write_text(many_step_workflow(10_000), encoding="utf-8")
     run = wabaguard(tmp_path, "scan", "--format", "json", "--max-file-size", str(BIG), ".")
     assert run.code in (0, 1), run.err
     doc = run.json()
