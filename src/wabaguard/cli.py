@@ -133,6 +133,28 @@ def _use_color(dest: str | None) -> bool:
     return (dest is None or dest == "-") and sys.stdout.isatty()
 
 
+# Options shared by `scan` and `baseline`, declared once.
+_config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Config file (default: .wabaguard.toml or [tool.wabaguard] in pyproject.toml).",
+)
+_exclude_option = click.option(
+    "--exclude",
+    "excludes",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip paths matching this gitignore-style pattern (repeatable).",
+)
+_entropy_option = click.option(
+    "--entropy",
+    is_flag=True,
+    default=None,
+    help="Also run detect-secrets' generic detectors (high entropy, keywords).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="wabaguard")
 def cli() -> None:
@@ -185,25 +207,9 @@ def _exit_with(rv: Any, **_: Any) -> None:
     type=click.Path(dir_okay=False),
     help="detect-secrets baseline: secrets listed there are not reported.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="Config file (default: .wabaguard.toml or [tool.wabaguard] in pyproject.toml).",
-)
-@click.option(
-    "--exclude",
-    "excludes",
-    multiple=True,
-    metavar="GLOB",
-    help="Skip paths matching this gitignore-style pattern (repeatable).",
-)
-@click.option(
-    "--entropy",
-    is_flag=True,
-    default=None,
-    help="Also run detect-secrets' generic detectors (high entropy, keywords).",
-)
+@_config_option
+@_exclude_option
+@_entropy_option
 @click.option(
     "--max-file-size",
     type=click.IntRange(min=1),
@@ -316,14 +322,9 @@ def _finish(
 @cli.command("baseline")
 @click.argument("baseline_file", type=click.Path(dir_okay=False))
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--config", "config_path", type=click.Path(dir_okay=False))
-@click.option("--exclude", "excludes", multiple=True, metavar="GLOB")
-@click.option(
-    "--entropy",
-    is_flag=True,
-    default=None,
-    help="Also record detect-secrets' generic detectors' findings.",
-)
+@_config_option
+@_exclude_option
+@_entropy_option
 def baseline_cmd(
     baseline_file: str,
     paths: tuple[str, ...],
