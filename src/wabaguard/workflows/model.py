@@ -13,11 +13,21 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from operator import attrgetter
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Final, Literal
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 Route = tuple[str | int, ...]
 NodeKind = Literal["scalar", "mapping", "sequence"]
@@ -34,10 +44,11 @@ _STANDARD_TAG = "tag:yaml.org,2002:"
 # refused even though we never construct objects: GitHub rejects them too.
 _PLAIN_TAGS = frozenset({"str", "int", "float", "bool", "null", "map", "seq"})
 
+_CParser: type | None
 try:  # the C parser when PyYAML was built with libyaml
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    _CParser = None
 
 
 class ModelError(Exception):
@@ -49,19 +60,43 @@ class ModelError(Exception):
         self.offset = offset
 
 
-@dataclass(frozen=True, eq=False)
-class Node:
-    """One YAML node. ``start``/``end`` are character offsets in the file (end exclusive)."""
+_NO_KEYS: Mapping[str, Node] = MappingProxyType({})
 
-    kind: NodeKind
-    start: int
-    end: int
-    value: str = ""  # scalars only
-    style: str = ""  # scalars: "", "'", '"', "|", ">"
-    items: tuple[tuple[Node, Node], ...] = ()  # mappings
-    children: tuple[Node, ...] = ()  # sequences
-    size: int = 1  # node count with aliases expanded
-    keys: Mapping[str, Node] = field(default_factory=dict)  # mapping: scalar key -> value
+
+class Node:
+    """One YAML node. ``start``/``end`` are character offsets in the file (end exclusive).
+
+    Immutable by contract (``Final``, checked by mypy), not a frozen dataclass: the composer
+    builds one per scalar, and a frozen ``__init__`` (one ``object.__setattr__`` per field)
+    was a third of the composing time. Equality is identity, as aliases share nodes.
+    """
+
+    __slots__ = ("children", "end", "items", "keys", "kind", "size", "start", "style", "value")
+
+    def __init__(
+        self,
+        kind: NodeKind,
+        start: int,
+        end: int,
+        value: str = "",  # scalars only
+        style: str = "",  # scalars: "", "'", '"', "|", ">"
+        items: tuple[tuple[Node, Node], ...] = (),  # mappings
+        children: tuple[Node, ...] = (),  # sequences
+        size: int = 1,  # node count with aliases expanded
+        keys: Mapping[str, Node] = _NO_KEYS,  # mapping: scalar key -> value
+    ) -> None:
+        self.kind: Final = kind
+        self.start: Final = start
+        self.end: Final = end
+        self.value: Final = value
+        self.style: Final = style
+        self.items: Final = items
+        self.children: Final = children
+        self.size: Final = size
+        self.keys: Final = keys
+
+    def __repr__(self) -> str:
+        return f"Node({self.kind!r}, {self.start}, {self.end})"
 
     @property
     def is_scalar(self) -> bool:
@@ -93,14 +128,6 @@ class Node:
         for k, v in self.items:
             if k.is_scalar:
                 yield k, v
-
-
-@dataclass(frozen=True)
-class _Frame:
-    kind: NodeKind
-    start: int
-    anchor: str | None
-    entries: list[Node]
 
 
 class Document:
@@ -149,69 +176,78 @@ class Document:
         return offsets[start], offsets[end - 1] + 1
 
 
+def _events(text: str) -> Iterator[Any]:
+    # ``Any``: the stubs make marks optional, but both parsers always set them.
+    if _CParser is not None:
+        # ``get_event`` until it returns None: the loop stays in C, where ``yaml.parse``
+        # makes two Python-level calls per event.
+        return iter(_CParser(text).get_event, None)
+    return yaml.parse(text, Loader=yaml.SafeLoader)  # pragma: no cover - no libyaml
+
+
 def compose(text: str) -> Node:
     """Compose the single YAML document in ``text`` into a ``Node`` graph, or raise."""
-    stack: list[_Frame] = []
+    # Open collections: (kind, start offset, anchor, entries); ``entries`` is the top one's.
+    stack: list[tuple[NodeKind, int, str | None, list[Node]]] = []
+    entries: list[Node] = []
     anchors: dict[str, Node] = {}
     documents = 0
-    root: Node | None = None
     real_nodes = 0
+    node: Node
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise ModelError(
-                        "multiple YAML documents in one file (GitHub reads only one)",
-                        _at(event.start_mark),
-                    )
-                continue
-            node: Node | None = None
-            if isinstance(event, yaml.ScalarEvent):
-                _check_tag(event.tag, _at(event.start_mark))
-                node = Node(
-                    "scalar",
-                    _at(event.start_mark),
-                    _at(event.end_mark),
-                    value=event.value,
-                    style=event.style or "",
-                )
+        # Dispatch on the exact event class: the parser never yields subclasses.
+        for event in _events(text):
+            cls = event.__class__
+            if cls is ScalarEvent:
+                start = event.start_mark.index
+                if event.tag is not None:
+                    _check_tag(event.tag, start)
+                node = Node("scalar", start, event.end_mark.index, event.value, event.style or "")
                 real_nodes += 1
-                _register(anchors, event.anchor, node)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                _check_tag(event.tag, _at(event.start_mark))
+                if event.anchor is not None:
+                    anchors[event.anchor] = node
+                entries.append(node)  # size 1: never an expansion bomb
+                continue
+            if cls is MappingStartEvent or cls is SequenceStartEvent:
+                start = event.start_mark.index
+                if event.tag is not None:
+                    _check_tag(event.tag, start)
                 if len(stack) >= MAX_DEPTH:
-                    raise ModelError(
-                        f"YAML nested deeper than {MAX_DEPTH} levels", _at(event.start_mark)
-                    )
-                kind: NodeKind = (
-                    "mapping" if isinstance(event, yaml.MappingStartEvent) else "sequence"
-                )
-                stack.append(_Frame(kind, _at(event.start_mark), event.anchor, []))
+                    raise ModelError(f"YAML nested deeper than {MAX_DEPTH} levels", start)
+                entries = []
+                kind: NodeKind = "mapping" if cls is MappingStartEvent else "sequence"
+                stack.append((kind, start, event.anchor, entries))
                 continue
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                frame = stack.pop()
-                node = _finish(frame, _at(event.end_mark))
+            if cls is MappingEndEvent or cls is SequenceEndEvent:
+                kind, start, anchor, done = stack.pop()
+                node = _finish(kind, start, event.end_mark.index, done)
                 real_nodes += 1
-                _register(anchors, frame.anchor, node)
-            elif isinstance(event, yaml.AliasEvent):
+                if anchor is not None:
+                    anchors[anchor] = node
+                entries = stack[-1][3] if stack else []
+            elif cls is AliasEvent:
                 target = anchors.get(event.anchor or "")
                 if target is None:
                     raise ModelError(
                         f"alias *{event.anchor} refers to an unknown or enclosing anchor",
-                        _at(event.start_mark),
+                        event.start_mark.index,
                     )
                 node = target
+            elif cls is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise ModelError(
+                        "multiple YAML documents in one file (GitHub reads only one)",
+                        event.start_mark.index,
+                    )
+                continue
             else:
                 continue
             if node.size > MAX_EXPANDED and node.size > EXPANSION_RATIO * real_nodes:
                 raise ModelError(
                     "YAML aliases expand to too many nodes (alias expansion bomb?)", node.start
                 )
-            if stack:
-                stack[-1].entries.append(node)
-            else:
-                root = node
+            entries.append(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -222,45 +258,39 @@ def compose(text: str) -> Node:
         ) from None
     except yaml.YAMLError as exc:
         raise ModelError(f"invalid YAML: {exc.__class__.__name__}", 0) from None
-    if root is None:
+    # Top-level nodes land in the last ``entries`` list with an empty stack.
+    if not entries:
         raise ModelError("empty document: expected a mapping", 0)
-    return root
+    return entries[-1]
 
 
-def _at(mark: object) -> int:
-    index = getattr(mark, "index", 0)
-    return index if isinstance(index, int) else 0
-
-
-def _check_tag(tag: str | None, offset: int) -> None:
-    if tag is None or tag == "!":
+def _check_tag(tag: str, offset: int) -> None:
+    if tag == "!":
         return
     if tag.startswith(_STANDARD_TAG) and tag[len(_STANDARD_TAG) :] in _PLAIN_TAGS:
         return
     raise ModelError("custom YAML tags are not supported in workflows", offset)
 
 
-def _register(anchors: dict[str, Node], anchor: str | None, node: Node) -> None:
-    if anchor is not None:
-        anchors[anchor] = node
+_SIZE = attrgetter("size")
 
 
-def _finish(frame: _Frame, end: int) -> Node:
-    entries = frame.entries
-    size = 1 + sum(n.size for n in entries)
-    if frame.kind == "sequence":
-        return Node("sequence", frame.start, end, children=tuple(entries), size=size)
+def _finish(kind: NodeKind, start: int, end: int, entries: list[Node]) -> Node:
+    size = 1 + sum(map(_SIZE, entries))
+    if kind == "sequence":
+        return Node("sequence", start, end, "", "", (), tuple(entries), size)
     items = tuple(zip(entries[0::2], entries[1::2], strict=False))
     keys: dict[str, Node] = {}
     for key, value in items:
-        if not key.is_scalar:
+        if key.kind != "scalar":
             continue
-        if key.value == "<<" and key.style == "":
+        name = key.value
+        if name == "<<" and key.style == "":
             raise ModelError("YAML merge keys (<<) are not supported by GitHub Actions", key.start)
-        if key.value in keys:
-            raise ModelError(f"duplicate key {_short(key.value)!r}", key.start)
-        keys[key.value] = value
-    return Node("mapping", frame.start, end, items=items, size=size, keys=keys)
+        if name in keys:
+            raise ModelError(f"duplicate key {_short(name)!r}", key.start)
+        keys[name] = value
+    return Node("mapping", start, end, "", "", items, (), size, keys)
 
 
 def _short(value: str) -> str:
