@@ -62,6 +62,25 @@ def test_findings_exit_one_with_exact_positions(run_cli, tmp_path: Path) -> None
     assert doc["tool"]["name"] == "wabaguard"
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("password: ", " x.n=x.m+1;"), ('password = "', '";y=z'), ("key=", "\tnext")],
+)
+def test_key_captured_with_its_delimiters_is_pointed_at_exactly(
+    run_cli, tmp_path: Path, before: str, after: str
+) -> None:
+    # detect-secrets' Artifactory regex captures the space or quote on either side of the key;
+    # the finding (and the snippet's mask) must cover the key, not the code after it.
+    key = "AP" + "7" + fakes.alnum(20, seed=9)
+    (tmp_path / "conf.txt").write_text(before + key + after + "\n", encoding="utf-8")
+    result = run_cli("scan", "--format", "json", cwd=tmp_path)
+    assert result.code == 1, result.err
+    [finding] = [f for f in result.json()["findings"] if f["rule"] == "artifactory-credentials"]
+    assert (finding["column"], finding["end_column"]) == (
+        len(before) + 1, len(before) + 1 + len(key))
+    assert after.strip() in finding["snippet"]  # what follows the key is not masked
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_no_format_prints_a_secret(run_cli, tmp_path: Path, fmt: str) -> None:
     secrets = plant(tmp_path)

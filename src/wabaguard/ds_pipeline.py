@@ -40,7 +40,18 @@ def _locate(plugin: Any, line: str, value: str) -> tuple[int, int] | None:
     return None if start < 0 else (start, start + len(value))
 
 
+_DELIMITERS = frozenset(" \t\"'")
+_LEADING_DELIMITERS = _DELIMITERS | frozenset("=:")  # "=" only ever ends a token (padding)
+
+
 def _token_span(line: str, start: int, end: int) -> tuple[int, int]:
+    # Some plugins capture the white space or quote around a key (Artifactory's
+    # ``(?:\s|=|:|"|^)AP…(?:\s|"|$)``): those are not the secret, and continuing the token
+    # from a trailing space would swallow the code after it.
+    while end - start > 1 and line[start] in _LEADING_DELIMITERS:
+        start += 1
+    while end - start > 1 and line[end - 1] in _DELIMITERS:
+        end -= 1
     while start > 0 and line[start - 1] in _WORD_CHARS:
         start -= 1
     while end < len(line) and line[end] in _TOKEN_CHARS:
