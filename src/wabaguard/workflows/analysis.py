@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from wabaguard.findings import Rule
 from wabaguard.workflows.expressions import (
+    Expr,
     ExpressionInfo,
     ExpressionSpan,
     Resolver,
@@ -136,6 +137,7 @@ class Analysis:
         self._by_route: dict[Route, list[StepFacts]] | None = None
         self._writes_by_job: dict[int, list[FileWrite]] | None = None
         self._secrets_by_job: dict[str, frozenset[str]] | None = None
+        self._parsed: dict[str, Expr | None] = {}  # expression parse trees of this file
         self._run()
 
     # -- positions ----------------------------------------------------------------------------
@@ -166,7 +168,7 @@ class Analysis:
             taint: Taint | None = None
             for span in find_expressions(entry.value.value):
                 text = entry.value.value[span.inner_start : span.inner_end]
-                taint = union(taint, analyze_expression(text, resolver).taint)
+                taint = union(taint, analyze_expression(text, resolver, self._parsed).taint)
             if taint is not None:
                 out[entry.name] = (taint, entry)
         return out
@@ -241,7 +243,7 @@ class Analysis:
         out = []
         for span in find_expressions(script):
             source = script[span.inner_start : span.inner_end]
-            info = analyze_expression(source, resolver)
+            info = analyze_expression(source, resolver, self._parsed)
             out.append(Placeholder(span.start, span.end, info.taint, label_of(source)))
         return tuple(out)
 
@@ -299,7 +301,7 @@ class Analysis:
             taint: Taint | None = None
             for span in find_expressions(value.value):
                 text = value.value[span.inner_start : span.inner_end]
-                taint = union(taint, analyze_expression(text, resolver).taint)
+                taint = union(taint, analyze_expression(text, resolver, self._parsed).taint)
             if taint is not None:
                 self.job_outputs[(job.id, key.value)] = taint
 
@@ -357,12 +359,17 @@ class Analysis:
 
     def _collect_expressions(self) -> Iterator[ExprSite]:
         resolver = self._resolver(self._global_env, {})
-        for node, route in iter_scalars(self.doc.root, ()):
+        for node, route in iter_scalars(self.doc.root, (), _may_hold_expression):
             value = node.value
             spans = find_expressions(value) if "${{" in value else []
             if not spans and route and route[-1] == "if" and "secrets" in value.lower():
                 spans = [ExpressionSpan(0, len(value), 0, len(value), True)]
             for span in spans:
                 source = value[span.inner_start : span.inner_end]
-                info = analyze_expression(source, resolver)
+                info = analyze_expression(source, resolver, self._parsed)
                 yield ExprSite(node, route, span, info, label_of(source))
+
+
+def _may_hold_expression(value: str, key: str | int | None) -> bool:
+    """A ``${{ … }}``, or an ``if:`` that may be a bare expression over ``secrets``."""
+    return "${{" in value or (key == "if" and "secrets" in value.lower())

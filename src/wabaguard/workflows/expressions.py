@@ -405,11 +405,24 @@ class _Analyzer:
         return self.resolver(path)
 
 
-def analyze_expression(source: str, resolver: Resolver | None = None) -> ExpressionInfo:
-    """Taint and red flags of the inner text of one ``${{ … }}`` (or an ``if:`` value)."""
-    try:
-        tree = parse(source)
-    except (ExpressionSyntaxError, RecursionError):
+def analyze_expression(
+    source: str, resolver: Resolver | None = None, parsed: dict[str, Expr | None] | None = None
+) -> ExpressionInfo:
+    """Taint and red flags of the inner text of one ``${{ … }}`` (or an ``if:`` value).
+
+    ``parsed`` memoises parse trees (None: unparseable) within one file, where each
+    expression is met once in its step and again by the pass over every expression.
+    """
+    if parsed is not None and source in parsed:
+        tree = parsed[source]
+    else:
+        try:
+            tree = parse(source)
+        except (ExpressionSyntaxError, RecursionError):
+            tree = None
+        if parsed is not None:
+            parsed[source] = tree
+    if tree is None:
         return _fallback(source)
     analyzer = _Analyzer(resolver)
     taint = analyzer.taint(tree)
