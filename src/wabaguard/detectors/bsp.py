@@ -64,10 +64,26 @@ _KEYWORD = re.compile(
 )
 # Any provider's name or host: without one on the line, in the path or nearby, nothing on
 # the line can be attributed to a provider (checked before parsing anything).
-_ANY_PROVIDER = re.compile(
-    r"(?i)wati|ultramsg|wassenger|maytapi|whapi|gallabox|interakt|aisensy|vonage|nexmo|sinch"
+_PROVIDER_NAMES = (
+    r"wati|ultramsg|wassenger|maytapi|whapi|gallabox|interakt|aisensy|vonage|nexmo|sinch"
     r"|tyntec|ycloud"
 )
+_ANY_PROVIDER = re.compile(f"(?i){_PROVIDER_NAMES}")
+_ANY_PROVIDER_LOWER = re.compile(_PROVIDER_NAMES)
+
+
+def _mentions_provider(text: str) -> bool:
+    """``_ANY_PROVIDER.search(text)``, several times faster on ASCII text.
+
+    On ASCII text ``(?i)`` is plain lower-casing, and a case-sensitive alternation lets
+    ``re`` skip ahead by first character. Other text keeps ``(?i)`` for its Unicode case
+    folding (U+212A KELVIN SIGN matches ``k``, U+017F LONG S matches ``s``).
+    """
+    if text.isascii():
+        return _ANY_PROVIDER_LOWER.search(text.lower()) is not None
+    return _ANY_PROVIDER.search(text) is not None
+
+
 _CREDENTIAL_LAST_WORDS = frozenset({"token", "key", "apikey", "secret", "password", "apisecret"})
 # Words that make a provider-named setting something other than the credential.
 _NOT_CREDENTIAL = frozenset({"id", "url", "uri", "endpoint", "host", "number", "phone", "name"})
@@ -115,9 +131,9 @@ class BspApiKeyDetector:
 
     def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
         if not (
-            _ANY_PROVIDER.search(line)
-            or _ANY_PROVIDER.search(context.path)
-            or _ANY_PROVIDER.search(context.nearby())
+            _mentions_provider(line)
+            or _mentions_provider(context.path)
+            or _mentions_provider(context.nearby())
         ):
             return
         for name, literal in assignments(line, _KEYWORD, context.path):
