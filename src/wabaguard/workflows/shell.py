@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from wabaguard.workflows.taint import Taint, union
 
@@ -255,13 +255,24 @@ _PIPE = _Dest("pipe")
 _CAPTURE = _Dest("capture")
 
 
-@dataclass(frozen=True)
 class _Word:
-    node: Any
-    literal: str | None  # text when it has no expansion (quotes removed)
-    text: str  # raw sanitized source of the word
-    taint: Taint | None
-    site: tuple[int, int]  # the tainted part (or the whole word)
+    # A slotted class, immutable by contract (``Final``): one is built per word of every
+    # script, and a frozen dataclass instance cost five times as much.
+    __slots__ = ("literal", "node", "site", "taint", "text")
+
+    def __init__(
+        self,
+        node: Any,
+        literal: str | None,
+        text: str,
+        taint: Taint | None,
+        site: tuple[int, int],
+    ) -> None:
+        self.node: Final = node
+        self.literal: Final = literal  # text when it has no expansion (quotes removed)
+        self.text: Final = text  # raw sanitized source of the word
+        self.taint: Final = taint
+        self.site: Final = site  # the tainted part (or the whole word)
 
 
 def analyze_script(
