@@ -359,7 +359,8 @@ class Analysis:
 
     def _collect_expressions(self) -> Iterator[ExprSite]:
         resolver = self._resolver(self._global_env, {})
-        for node, route in iter_scalars(self.doc.root, (), _may_hold_expression):
+        root, shared = self.doc.root, self.doc.shared
+        for node, route in iter_scalars(root, (), _may_hold_expression, shared):
             value = node.value
             spans = find_expressions(value) if "${{" in value else []
             if not spans and route and route[-1] == "if" and "secrets" in value.lower():

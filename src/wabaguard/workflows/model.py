@@ -133,9 +133,11 @@ class Node:
 class Document:
     """The parsed file: root node, the text, and conversion from offsets to line/column."""
 
-    def __init__(self, text: str, root: Node) -> None:
+    def __init__(self, text: str, root: Node, shared: bool = True) -> None:
         self.text = text
         self.root = root
+        # Whether aliases make some nodes reachable twice (False only when known not to).
+        self.shared = shared
         self._line_starts = [0]
         find = text.find
         pos = find("\n")
@@ -187,12 +189,18 @@ def _events(text: str) -> Iterator[Any]:
 
 def compose(text: str) -> Node:
     """Compose the single YAML document in ``text`` into a ``Node`` graph, or raise."""
+    return _compose(text)[0]
+
+
+def _compose(text: str) -> tuple[Node, bool]:
+    """The root node, and whether any alias shares a node."""
     # Open collections: (kind, start offset, anchor, entries); ``entries`` is the top one's.
     stack: list[tuple[NodeKind, int, str | None, list[Node]]] = []
     entries: list[Node] = []
     anchors: dict[str, Node] = {}
     documents = 0
     real_nodes = 0
+    aliased = False
     node: Node
     try:
         # Dispatch on the exact event class: the parser never yields subclasses.
@@ -233,6 +241,7 @@ def compose(text: str) -> Node:
                         event.start_mark.index,
                     )
                 node = target
+                aliased = True
             elif cls is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -261,7 +270,7 @@ def compose(text: str) -> Node:
     # Top-level nodes land in the last ``entries`` list with an empty stack.
     if not entries:
         raise ModelError("empty document: expected a mapping", 0)
-    return entries[-1]
+    return entries[-1], aliased
 
 
 def _check_tag(tag: str, offset: int) -> None:
@@ -494,10 +503,10 @@ class Workflow:
 
 def load(text: str, path: str = "") -> Workflow:
     """Parse ``text`` into a ``Workflow``; ``ModelError`` for anything unusable."""
-    root = compose(text)
+    root, aliased = _compose(text)
     if not root.is_mapping:
         raise ModelError("expected a mapping at the top level of the file", root.start)
-    doc = Document(text, root)
+    doc = Document(text, root, aliased)
     in_workflows_dir = ".github/workflows/" in "/" + path.replace("\\", "/")
     named_action = path.rsplit("/", 1)[-1].split(".")[0] == "action"
     is_action = root.get("jobs") is None and (
@@ -655,16 +664,23 @@ def _flat_text(node: Node) -> str:
 
 
 def iter_scalars(
-    node: Node, route: Route, keep: Callable[[str, str | int | None], bool] | None = None
+    node: Node,
+    route: Route,
+    keep: Callable[[str, str | int | None], bool] | None = None,
+    shared: bool = True,
 ) -> Iterator[tuple[Node, Route]]:
     """Every scalar value (not keys) under ``node`` in document order, shared nodes once.
 
     ``keep(value, key)`` selects scalars before their route is built: most scalars of a
     workflow hold no expression, and building a route per scalar cost more than the walk.
+    ``shared=False`` (a document without aliases) skips tracking the nodes already seen.
     """
     if node.kind == "scalar":
         if keep is None or keep(node.value, route[-1] if route else None):
             yield node, route
+        return
+    if not shared:
+        yield from _iter_tree_scalars(node, route, keep)
         return
     seen = {id(node)}
     # A stack of child iterators: each node is met in pre-order, where a first meeting
@@ -676,6 +692,24 @@ def iter_scalars(
             if id(child) in seen:
                 continue
             seen.add(id(child))
+            if child.kind == "scalar":
+                if keep is None or keep(child.value, key):
+                    yield child, (*where, key)
+            else:
+                stack.append((_children(child), (*where, key)))
+                break
+        else:
+            stack.pop()
+
+
+def _iter_tree_scalars(
+    node: Node, route: Route, keep: Callable[[str, str | int | None], bool] | None
+) -> Iterator[tuple[Node, Route]]:
+    """``iter_scalars`` over a tree: without aliases every node is met once."""
+    stack: list[tuple[Iterator[tuple[str | int, Node]], Route]] = [(_children(node), route)]
+    while stack:
+        children, where = stack[-1]
+        for key, child in children:
             if child.kind == "scalar":
                 if keep is None or keep(child.value, key):
                     yield child, (*where, key)
