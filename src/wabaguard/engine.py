@@ -118,6 +118,17 @@ class Engine:
             *self.detectors, *(b for b in self.builtins if b.prefilter is not None))
         # For files detect-secrets' own file filters skip (images, lock files, swagger).
         self._own_gates = build_gates(own_patterns)
+        # Per owner, for lines over LONG_LINE: its exact prefilter, how far from a gate hit a
+        # match of it can reach, and whether a literal gate hit is where that match starts
+        # (not so for a plugin whose gate is a broader pattern than its prefilter).
+        self._exact = (*own_patterns, *(self._builtin_regex[b.class_name] for b in self.builtins
+                                        if b.prefilter is not None))
+        self._reach = tuple(_reach(rx) for rx in self._exact)
+        run = next((g.run for g in self.gates if g.kind == "run"), 0)
+        self._run_margins = tuple(_run_margins(rx, run) if run else None for rx in self._exact)
+        self._starts_at_literal = (*(True for _ in self.detectors),
+                                   *(b.gate is None for b in self.builtins
+                                     if b.prefilter is not None))
         self._ds: Any = None  # the detect-secrets pipeline, imported on first candidate line
 
     def _enabled(self, rule: Rule) -> bool:
@@ -218,55 +229,53 @@ class Engine:
         return sorted(found)
 
     def _long_line_matches(self, path: str, line: str, with_builtins: bool) -> list[Match]:
-        """Bounded work on a huge line (minified code): only windows around gate hits, and
-        in each only the detectors and plugins those hits stand for. Columns stay exact;
-        a window is what the detectors and detect-secrets' line filters see."""
-        hits: list[tuple[int, int, frozenset[int]]] = []
+        """Bounded work on a huge line (minified code): each gate hit is first confirmed in
+        place by its owners' exact prefilters, within the reach of a match; only confirmed
+        owners then run, each in windows around its own hits. Columns stay exact; a window
+        is what the detectors and detect-secrets' line filters see."""
+        confirmed: dict[int, list[tuple[int, int]]] = {}
         folded: str | None = None
-        for gate in self.gates:
+        for gate in self.gates if with_builtins else self._own_gates:
             text = line
             if gate.casefold:
                 folded = _folded(line) if folded is None else folded
                 if len(folded) != len(line):  # e.g. "ß" folds to "ss": positions would drift
                     return self._line_matches(path, [line], 0, with_builtins)
                 text = folded
-            hits.extend(gate.hits(text))
-        hits.sort(key=lambda h: h[0])
+            for start, end, who in gate.hits(text):
+                for owner in who:
+                    if self._confirmed(owner, gate.kind, line, start, end):
+                        confirmed.setdefault(owner, []).append((start, end))
         found: dict[tuple[str, int, int], Match] = {}
-        start = end = -1
-        owners: set[int] = set()
-        for first, last, who in hits:
-            lo, hi = max(0, first - WINDOW_REACH), min(len(line), last + WINDOW_REACH)
-            if owners and (lo > end or hi - start > MAX_WINDOW):
-                self._window_matches(path, line, start, end, owners, with_builtins, found)
-                owners = set()
-            if not owners:
-                start = lo
-            end = max(end, hi)
-            owners.update(who)
-        if owners:
-            self._window_matches(path, line, start, end, owners, with_builtins, found)
+        for owner in sorted(confirmed):  # declared order, as on a short line
+            for lo, hi in _windows(confirmed[owner], len(line)):
+                for m in self._owner_matches(owner, path, line[lo:hi]):
+                    shifted = replace(m, start=m.start + lo, end=m.end + lo)
+                    found.setdefault((m.rule.id, shifted.start, shifted.end), shifted)
         return list(found.values())
 
-    def _window_matches(self, path: str, line: str, start: int, end: int, owners: set[int],
-                        with_builtins: bool, found: dict[tuple[str, int, int], Match]) -> None:
-        text = line[start:end]
-        wanted: list[BuiltinPlugin] = []
-        produced: list[Match] = []
-        for owner in sorted(owners):
-            check = self._owners[owner]
-            if isinstance(check, BuiltinPlugin):
-                rx = self._builtin_regex.get(check.class_name)
-                if with_builtins and rx is not None and rx.search(text):
-                    wanted.append(check)
-            elif check.prefilter.search(text):
-                produced.extend(m for m in check.scan_line(text, LineContext([text], 0, path))
-                                if self._enabled(m.rule))
-        if wanted:
-            produced.extend(self._pipeline().scan(path, [text], 0, text, wanted))
-        for m in produced:
-            shifted = replace(m, start=m.start + start, end=m.end + start)
-            found.setdefault((m.rule.id, shifted.start, shifted.end), shifted)
+    def _confirmed(self, owner: int, kind: str, line: str, start: int, end: int) -> bool:
+        """Whether ``owner``'s exact prefilter matches where the gate hit ``[start, end)``
+        says a match of it must be."""
+        exact, reach = self._exact[owner], self._reach[owner]
+        if kind == "literal" and self._starts_at_literal[owner]:
+            return exact.match(line, start, min(len(line), end + reach)) is not None
+        if kind == "run":  # a match holds part of the run; a huge run is looked at 4 KiB deep
+            end = min(end, start + MAX_WINDOW)
+            margins = self._run_margins[owner]
+            if margins is not None:
+                before, after = margins
+                return exact.search(line, max(0, start - before),
+                                    min(len(line), end + after)) is not None
+        return exact.search(line, max(0, start - reach), min(len(line), end + reach)) is not None
+
+    def _owner_matches(self, owner: int, path: str, text: str) -> list[Match]:
+        check = self._owners[owner]
+        if isinstance(check, BuiltinPlugin):
+            found: list[Match] = self._pipeline().scan(path, [text], 0, text, [check])
+            return found
+        return [m for m in check.scan_line(text, LineContext([text], 0, path))
+                if self._enabled(m.rule)]
 
     def _finding(
         self,
@@ -365,19 +374,28 @@ class Gate:
     # literal for the literal gates, else all of them.
     owners: frozenset[int] = frozenset()
     literal_owners: dict[str, frozenset[int]] = field(default_factory=dict)
-    # Literal gates: the same alternation inside a look-ahead, so that finditer() reports a
-    # literal at every position, even inside another one ("awsecret" holds "secret").
-    finder: re.Pattern[str] | None = None
+    # "literal": a hit is where a match of its owners starts; "run": a hit is a whole run of
+    # token characters that holds the guaranteed run of its owners' matches; "pattern": a hit
+    # is a match of the owner's (gate) pattern itself.
+    kind: str = "pattern"
+    run: int = 0  # run gates: the guaranteed run length they look for
 
     def hits(self, text: str) -> Iterator[tuple[int, int, frozenset[int]]]:
         """(start, end, owners) of every place this gate finds something in ``text``."""
-        if self.finder is None:
+        if self.kind != "literal":
             for m in self.pattern.finditer(text):
                 yield m.start(), m.end(), self.owners
             return
+        # One search per hit, the next from the position after the hit's start: every
+        # literal is reported, overlapping ones too ("awsecret" holds "secret"), and the trie
+        # keeps re's fast first-character scan (a look-ahead finder costs 2.5 times as much).
         owners = self.literal_owners
-        for m in self.finder.finditer(text):
-            yield m.start(), m.end(1), owners.get(m.group(1), self.owners)
+        search = self.pattern.search
+        pos = 0
+        while (found := search(text, pos)) is not None:
+            start = found.start()
+            yield start, found.end(), owners.get(found.group(), self.owners)
+            pos = start + 1
 
 
 def _is_run_atom(op: Any, av: Any) -> bool:
@@ -527,10 +545,9 @@ def _literal_gate(literals: dict[str, set[int]], casefold: bool) -> Gate:
         for kept in literals:
             if word.startswith(kept):
                 owners.setdefault(kept, set()).update(who)
-    trie = _trie(literals)
     return Gate(
-        re.compile(trie), casefold, frozenset().union(*literals.values()),
-        {word: frozenset(who) for word, who in owners.items()}, re.compile(f"(?=({trie}))"),
+        re.compile(_trie(literals)), casefold, frozenset().union(*literals.values()),
+        {word: frozenset(who) for word, who in owners.items()}, kind="literal",
     )
 
 
@@ -572,7 +589,9 @@ def build_gates(patterns: Sequence[re.Pattern[str]]) -> tuple[Gate, ...]:
     if run:
         # Anchored at the start of a run: inside a word the look-behind fails at once, so the
         # search is linear instead of retrying every position of every long identifier.
-        gates.append(Gate(re.compile(rf"(?<![\w-])[\w-]{{{run}}}"), owners=frozenset(run_owners)))
+        # Greedy, so a hit spans the whole run (the long-line scan needs where it ends).
+        gates.append(Gate(re.compile(rf"(?<![\w-])[\w-]{{{run},}}"), owners=frozenset(run_owners),
+                          kind="run", run=run))
     gates.extend(Gate(re.compile(source), owners=frozenset(who)) for source, who in rest.items())
     return tuple(gates)
 
@@ -620,6 +639,62 @@ def _candidates(prefilter: re.Pattern[str], text: str) -> Iterator[int]:
         if pos == 0:
             return
         index += 1
+
+
+_LOOK_MARGIN = 32  # characters past a match's width for look-aheads at its end
+
+
+def _reach(pattern: re.Pattern[str]) -> int:
+    """How many characters from a gate hit a match of ``pattern`` can end: its greatest
+    width (plus room for look-arounds), or the window reach for unbounded patterns."""
+    widest = _sre_parse.parse(pattern.pattern, pattern.flags).getwidth()[1]
+    return min(widest + _LOOK_MARGIN, WINDOW_REACH)
+
+
+def _run_margins(pattern: re.Pattern[str], run: int) -> tuple[int, int] | None:
+    r"""For a pattern that is one sequence holding a stretch of at least ``run`` characters
+    of ``[\w-]`` (the stretch a run gate hit stands for): how far before and after that
+    run its matches can reach. None for other shapes (their reach is used instead)."""
+    parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+    alternatives = list(_alternatives(parsed.data, bool(pattern.flags & re.IGNORECASE)))
+    if len(alternatives) != 1:
+        return None
+    nodes = list(alternatives[0][0])
+
+    def widest(part: list[Any]) -> int:
+        return int(_sre_parse.SubPattern(parsed.state, part).getwidth()[1])
+
+    first = 0
+    while first < len(nodes):
+        last = first
+        total = 0
+        while last < len(nodes):
+            _, length, whole = _run_length([nodes[last]])
+            if not whole:
+                break
+            total += length
+            last += 1
+        if total >= run:
+            before, after = widest(nodes[:first]), widest(nodes[last:]) + _LOOK_MARGIN
+            return None if max(before, after) > WINDOW_REACH else (before, after)
+        first = last + 1
+    return None
+
+
+def _windows(hits: list[tuple[int, int]], size: int) -> Iterator[tuple[int, int]]:
+    """Windows of WINDOW_REACH either side of each hit, merged up to MAX_WINDOW."""
+    start = end = -1
+    for first, last in sorted(hits):
+        lo = max(0, first - WINDOW_REACH)
+        hi = min(size, min(last, first + MAX_WINDOW) + WINDOW_REACH)
+        if start >= 0 and (lo > end or hi - start > MAX_WINDOW):
+            yield start, end
+            start = -1
+        if start < 0:
+            start = lo
+        end = max(end, hi)
+    if start >= 0:
+        yield start, end
 
 
 def _drop_overlaps(matches: list[Match]) -> list[Match]:

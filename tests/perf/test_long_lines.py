@@ -28,7 +28,8 @@ POSITIONS = ("start", "middle", "end")
 
 
 def _own_samples() -> list[str]:
-    """Lines our own detectors report (the shapes of tests/detectors, built at run time)."""
+    """Lines our own detectors report (the shapes of tests/detectors, built at run time), and
+    two glued shapes of detect-secrets plugins."""
     return [
         f'TOKEN = "{fakes.meta_token(seed=40)}"',
         f'headers = {{"D360-API-KEY": "{fakes.d360_key(seed=41)}"}}',
@@ -43,6 +44,10 @@ def _own_samples() -> list[str]:
         f"MESSAGEBIRD_API_KEY={fakes.messagebird_key(seed=53)}",
         f"GUPSHUP_API_KEY={fakes.gupshup_key(seed=54)}",
         f"KALEYRA_API_KEY={fakes.kaleyra_key(seed=55)}",
+        # Keys glued to the end of a long run of token characters: the run a gate reports
+        # starts far before the match.
+        f"x{'q' * 90}{fakes.hex_string(32, seed=56)}-us7",
+        f"y{'z' * 90}AC{fakes.hex_string(32, seed=57)}",
     ]
 
 
