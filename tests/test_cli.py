@@ -482,3 +482,23 @@ def test_a_clean_hook_run_imports_no_network_stack(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                           text=True, check=True)
     assert proc.stdout.strip().splitlines()[-1] == "0 []"
+
+
+@pytest.mark.parametrize(
+    ("config", "rules_loaded"),
+    [('exclude = ["vendor/"]\n', False), ('disable = ["github-token"]\n', True)],
+)
+def test_a_config_naming_no_rule_loads_no_rule_module(
+    tmp_path: Path, config: str, rules_loaded: bool
+) -> None:
+    # Checking rule ids imports every rule module (workflow analysis and its shell parser);
+    # a hook run with a config that names no rule does without.
+    (tmp_path / ".wabaguard.toml").write_text(config)
+    (tmp_path / "a.py").write_text("print('hello')\n")
+    code = (
+        "import sys\nfrom wabaguard.cli import main\nrc = main(['scan', 'a.py'])\n"
+        "print(rc, 'wabaguard.workflows.rules' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == f"0 {rules_loaded}"

@@ -46,9 +46,9 @@ def _load_config(config_path: str | None, cwd: str) -> Config:
 
     path = Path(config_path) if config_path else find_config_file(Path(cwd))
     if path is None:
-        return Config()  # no config: no rule ids to check, and no need to import every rule
+        return Config()
     try:
-        return load_config(path, rule_ids())
+        return load_config(path, rule_ids)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
 

@@ -7,7 +7,7 @@ Sources, later ones winning: defaults, ``[tool.wabaguard]`` in ``pyproject.toml`
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,9 @@ def find_config_file(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path | None, known_rules: frozenset[str]) -> Config:
+def load_config(path: Path | None, known_rules: Callable[[], frozenset[str]]) -> Config:
+    """``known_rules`` is called only when the config names a rule: listing every rule
+    imports every rule module, which a commit hook with a plain config does without."""
     if path is None:
         return Config()
     try:
@@ -87,7 +89,9 @@ def load_config(path: Path | None, known_rules: frozenset[str]) -> Config:
     return parse_config(section, known_rules, where)
 
 
-def parse_config(section: Mapping[str, Any], known_rules: frozenset[str], where: str) -> Config:
+def parse_config(
+    section: Mapping[str, Any], known_rules: Callable[[], frozenset[str]], where: str
+) -> Config:
     unknown = sorted(set(section) - _KNOWN_KEYS)
     if unknown:
         raise ConfigError(
@@ -135,8 +139,10 @@ def _str_list(value: Any, where: str) -> list[str]:
     return list(value)
 
 
-def _check_rules(rules: list[str], known: frozenset[str], where: str) -> None:
-    bad = sorted(set(rules) - known)
+def _check_rules(rules: list[str], known: Callable[[], frozenset[str]], where: str) -> None:
+    if not rules:
+        return
+    bad = sorted(set(rules) - known())
     if bad:
         raise ConfigError(f"{where}: unknown rule id(s) {', '.join(bad)} (see `wabaguard rules`)")
 
