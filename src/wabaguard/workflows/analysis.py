@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from wabaguard.findings import Rule
 from wabaguard.workflows.expressions import (
@@ -28,7 +29,6 @@ from wabaguard.workflows.model import (
     Route,
     Step,
     Workflow,
-    iter_scalars,
 )
 from wabaguard.workflows.other_shells import analyze_cmd, analyze_pwsh, analyze_python
 from wabaguard.workflows.shell import Placeholder, ScriptFacts, analyze_script
@@ -359,8 +359,7 @@ class Analysis:
 
     def _collect_expressions(self) -> Iterator[ExprSite]:
         resolver = self._resolver(self._global_env, {})
-        root, shared = self.doc.root, self.doc.shared
-        for node, route in iter_scalars(root, (), _may_hold_expression, shared):
+        for node, route in expression_scalars(self.doc.root, self.doc.shared):
             value = node.value
             spans = find_expressions(value) if "${{" in value else []
             if not spans and route and route[-1] == "if" and "secrets" in value.lower():
@@ -371,6 +370,47 @@ class Analysis:
                 yield ExprSite(node, route, span, info, label_of(source))
 
 
-def _may_hold_expression(value: str, key: str | int | None) -> bool:
+def may_hold_expression(value: str, key: str | int | None) -> bool:
     """A ``${{ … }}``, or an ``if:`` that may be a bare expression over ``secrets``."""
     return "${{" in value or (key == "if" and "secrets" in value.lower())
+
+
+def expression_scalars(root: Node, shared: bool = True) -> list[tuple[Node, Route]]:
+    """``iter_scalars(root, ())`` filtered by ``may_hold_expression``, several times faster.
+
+    Most scalars hold no expression: the test is inlined and a route is built only for a
+    kept scalar or a collection. ``shared=False`` (no aliases in the document: every node is
+    met once) skips tracking the nodes already seen.
+    """
+    if root.kind == "scalar":
+        return [(root, ())] if may_hold_expression(root.value, None) else []
+    out: list[tuple[Node, Route]] = []
+    seen: set[int] | None = {id(root)} if shared else None
+    # Child iterators, so each node is met in pre-order (where a shared node's first
+    # meeting decides its route), without recursion.
+    stack: list[tuple[Iterator[Any], Route, bool]] = [(_entries(root), (), root.kind == "mapping")]
+    while stack:
+        entries, where, in_mapping = stack[-1]
+        for slot, child in entries:
+            if seen is not None:
+                if id(child) in seen:
+                    continue
+                seen.add(id(child))
+            key: str | int = slot
+            if in_mapping:
+                key = slot.value if slot.kind == "scalar" else "?"
+            if child.kind == "scalar":
+                value = child.value
+                if "${{" in value or (key == "if" and "secrets" in value.lower()):
+                    out.append((child, (*where, key)))
+            else:
+                stack.append((_entries(child), (*where, key), child.kind == "mapping"))
+                break
+        else:
+            stack.pop()
+    return out
+
+
+def _entries(node: Node) -> Iterator[Any]:
+    """(key node, value) pairs of a mapping, (index, child) pairs of a sequence."""
+    return iter(node.items) if node.kind == "mapping" else enumerate(node.children)

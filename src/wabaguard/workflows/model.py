@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
 from types import MappingProxyType
@@ -663,64 +663,21 @@ def _flat_text(node: Node) -> str:
     return " ".join(_flat_text(v) for _, v in node.items)
 
 
-def iter_scalars(
-    node: Node,
-    route: Route,
-    keep: Callable[[str, str | int | None], bool] | None = None,
-    shared: bool = True,
-) -> Iterator[tuple[Node, Route]]:
-    """Every scalar value (not keys) under ``node`` in document order, shared nodes once.
-
-    ``keep(value, key)`` selects scalars before their route is built: most scalars of a
-    workflow hold no expression, and building a route per scalar cost more than the walk.
-    ``shared=False`` (a document without aliases) skips tracking the nodes already seen.
-    """
-    if node.kind == "scalar":
-        if keep is None or keep(node.value, route[-1] if route else None):
-            yield node, route
-        return
-    if not shared:
-        yield from _iter_tree_scalars(node, route, keep)
-        return
-    seen = {id(node)}
-    # A stack of child iterators: each node is met in pre-order, where a first meeting
-    # decides a shared (anchored) node's route.
-    stack: list[tuple[Iterator[tuple[str | int, Node]], Route]] = [(_children(node), route)]
+def iter_scalars(node: Node, route: Route) -> Iterator[tuple[Node, Route]]:
+    """Every scalar value (not keys) under ``node``, each shared node visited once."""
+    seen: set[int] = set()
+    stack: list[tuple[Node, Route]] = [(node, route)]
     while stack:
-        children, where = stack[-1]
-        for key, child in children:
-            if id(child) in seen:
-                continue
-            seen.add(id(child))
-            if child.kind == "scalar":
-                if keep is None or keep(child.value, key):
-                    yield child, (*where, key)
-            else:
-                stack.append((_children(child), (*where, key)))
-                break
+        current, where = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.is_scalar:
+            yield current, where
+        elif current.is_mapping:
+            for k, v in reversed(current.items):
+                key: str | int = k.value if k.is_scalar else "?"
+                stack.append((v, (*where, key)))
         else:
-            stack.pop()
-
-
-def _iter_tree_scalars(
-    node: Node, route: Route, keep: Callable[[str, str | int | None], bool] | None
-) -> Iterator[tuple[Node, Route]]:
-    """``iter_scalars`` over a tree: without aliases every node is met once."""
-    stack: list[tuple[Iterator[tuple[str | int, Node]], Route]] = [(_children(node), route)]
-    while stack:
-        children, where = stack[-1]
-        for key, child in children:
-            if child.kind == "scalar":
-                if keep is None or keep(child.value, key):
-                    yield child, (*where, key)
-            else:
-                stack.append((_children(child), (*where, key)))
-                break
-        else:
-            stack.pop()
-
-
-def _children(node: Node) -> Iterator[tuple[str | int, Node]]:
-    if node.kind == "sequence":
-        return enumerate(node.children)
-    return ((k.value if k.kind == "scalar" else "?", v) for k, v in node.items)
+            for i in range(len(current.children) - 1, -1, -1):
+                stack.append((current.children[i], (*where, i)))
