@@ -3,15 +3,19 @@
     python benchmarks/run.py            # full: medians of 3 runs, sympy + ansible-core corpus
     python benchmarks/run.py --quick    # a few minutes: ansible-core only, fewer peer runs
 
-Needs the package index once (pip downloads sympy 1.14.0, ansible-core and two sdists into
-benchmarks/.cache/). detect-secrets runs with --no-verify: wabaguard never calls the network,
-and an offline verification attempt would only measure DNS timeouts. Prints a Markdown table
-(also written to benchmarks/results/latest.md) for docs/performance.md.
+Needs the package index once: pip downloads sympy 1.14.0, ansible-core and the pinned sdists
+whose real workflow files make case (e) into benchmarks/.cache/, and installs the pinned
+zizmor into a venv under benchmarks/.cache/peers/. Case (e) measures that pinned zizmor and
+the installed one (whatever `zizmor --version` says) in the same run, each with its own ratio
+row. detect-secrets runs with --no-verify: wabaguard never calls the network, and an offline
+verification attempt would only measure DNS timeouts. Prints a Markdown table (also written
+to benchmarks/results/latest.md) for docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -102,17 +106,27 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    versions = []
-    for cmd in ([DETECT_SECRETS, "--version"], [ZIZMOR, "--version"], [WABAGUARD, "--version"]):
-        try:
-            versions.append(subprocess.run(cmd, capture_output=True, text=True,
-                                           check=False).stdout.strip().splitlines()[0])
-        except (OSError, IndexError):
-            versions.append(f"{cmd[0]}: unavailable")
+    ds, wg = (version(tool) or f"{tool}: unavailable" for tool in (DETECT_SECRETS, WABAGUARD))
+    zizmors = f"{version(pinned_zizmor())} (pinned, for the ratio); " \
+        f"{version(ZIZMOR) or 'no zizmor'} (installed)"
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
     return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
             f"{mem:.0f} GiB RAM; Python {platform.python_version()}; "
-            f"detect-secrets {versions[0]}; {versions[1]}; {versions[2]}")
+            f"detect-secrets {ds}; {zizmors}; {wg}")
+
+
+@functools.cache
+def version(tool: str) -> str | None:
+    """The first line of ``tool --version``, or None if it does not run."""
+    try:
+        out = subprocess.run([tool, "--version"], capture_output=True, text=True, check=False)
+        return out.stdout.strip().splitlines()[0]
+    except (OSError, IndexError):
+        return None
+
+
+def pinned_zizmor() -> str:
+    return str(_corpus.peer_tool(_corpus.ZIZMOR_PINNED))
 
 
 def _files_list(root: Path) -> Path:
@@ -189,8 +203,8 @@ def hook_case(report: Report, runs: int) -> None:
         [DS_HOOK, "--no-verify", *SAME_PLUGINS, *files], runs=max(runs, 5)), nbytes))
     report.add(Row(case, "wabaguard scan", measure(
         [WABAGUARD, "scan", "--no-progress", *files], runs=max(runs, 5)), nbytes, ds.tool))
-    report.add(Row(case, "zizmor (one workflow, reference)", measure(
-        [ZIZMOR, "--offline", "--no-progress", str(next(iter(sorted(
+    report.add(Row(case, f"{version(pinned_zizmor())} (one workflow, reference)", measure(
+        [pinned_zizmor(), "--offline", "--no-progress", str(next(iter(sorted(
             (_corpus.REPO / "tests" / "fixtures" / "workflows").glob("*.yml")))))],
         runs=max(runs, 5))))
 
@@ -254,19 +268,33 @@ def pathological_case(report: Report, runs: int, ds_large: bool) -> None:
 
 
 def workflows_case(report: Report, runs: int) -> None:
+    # The pinned zizmor is the peer of the goal; the installed one (a newer release was slower)
+    # is measured in the same run for reference, each with its own ratio row.
+    peers = [(pinned_zizmor(), "pinned")]
+    installed = version(ZIZMOR)
+    if installed is None:
+        report.notes.append(f"installed zizmor: `{ZIZMOR}` does not run; only the pinned one")
+    elif installed == version(peers[0][0]):
+        report.notes.append(f"installed zizmor: the pinned version ({installed}); one row")
+    else:
+        peers.append((ZIZMOR, "installed"))
     for with_fixtures, label, goal in (
         (False, "real", "goal ≤ 2× zizmor"),
         (True, "real + leaky fixtures", "every rule fires; no goal"),
     ):
-        root, where = _corpus.workflows_dir(with_fixtures)
+        root, count, where = _corpus.workflows_dir(with_fixtures)
         listing = _files_list(root)
         nbytes = _corpus.tree_bytes(root)
-        case = f"(e) {_corpus.WORKFLOW_FILES} workflow files, {label}"
-        z = report.add(Row(case, "zizmor --offline", measure(
-            [ZIZMOR, "--offline", "--no-progress", "."], runs=runs, cwd=str(root)), nbytes))
-        report.add(Row(case, "wabaguard scan", measure(
-            [WABAGUARD, "scan", "--no-progress", "--files-from", str(listing)], runs=runs,
-            cwd=str(root)), nbytes, z.tool, goal))
+        case = f"(e) {count} workflow files, {label}"
+        peer_rows = [report.add(Row(case, f"{version(exe)} --offline ({kind})", measure(
+            [exe, "--offline", "--no-progress", "."], runs=runs, cwd=str(root)), nbytes))
+            for exe, kind in peers]
+        stats = measure([WABAGUARD, "scan", "--no-progress", "--files-from", str(listing)],
+                        runs=runs, cwd=str(root))
+        for index, peer in enumerate(peer_rows):
+            tool = "wabaguard scan" if index == 0 else "wabaguard scan (same runs)"
+            report.add(Row(case, tool, stats, nbytes, peer.tool,
+                           goal if index == 0 else "reference: the installed zizmor"))
         report.notes.append(f"workflow directory ({label}): {where}")
         print("  " + report.notes[-1])
 
