@@ -268,7 +268,8 @@ def workflows_dir(with_fixtures: bool = True) -> tuple[Path, int, str]:
     else:
         contributed = ", ".join(f"{spec}: {n}" for spec, n in real.per_sdist)
         where = (f"{len(used)} distinct real workflow files{short}, {origin}; no file repeated."
-                 f" Distinct files each sdist gave: {contributed}")
+                 f" Distinct files in each sdist, in order (the cut falls in the last):"
+                 f" {contributed}")
     return root, len(pool), where
 
 
