@@ -14,6 +14,7 @@ import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import accumulate
 from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, Final, Literal
@@ -138,12 +139,11 @@ class Document:
         self.root = root
         # Whether aliases make some nodes reachable twice (False only when known not to).
         self.shared = shared
-        self._line_starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos >= 0:
-            self._line_starts.append(pos + 1)
-            pos = find("\n", pos + 1)
+        # 0, then one past each "\n": running sums of the lines' lengths plus one, in C
+        # (the last sum is one past the end of the text, not a line start).
+        starts = list(accumulate(map(_PLUS_ONE, map(len, text.split("\n"))), initial=0))
+        starts.pop()
+        self._line_starts = starts
         # Offset maps for scalars, computed on demand, keyed by node identity.
         self._offsets: dict[int, list[int]] = {}
 
@@ -282,6 +282,7 @@ def _check_tag(tag: str, offset: int) -> None:
 
 
 _SIZE = attrgetter("size")
+_PLUS_ONE = (1).__add__
 
 
 def _finish(kind: NodeKind, start: int, end: int, entries: list[Node]) -> Node:
