@@ -11,8 +11,9 @@ from __future__ import annotations
 import bisect
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -118,18 +119,33 @@ class Engine:
             *self.detectors, *(b for b in self.builtins if b.prefilter is not None))
         # For files detect-secrets' own file filters skip (images, lock files, swagger).
         self._own_gates = build_gates(own_patterns)
-        # Per owner, for lines over LONG_LINE: its exact prefilter, how far from a gate hit a
-        # match of it can reach, and whether a literal gate hit is where that match starts
-        # (not so for a plugin whose gate is a broader pattern than its prefilter).
         self._exact = (*own_patterns, *(self._builtin_regex[b.class_name] for b in self.builtins
                                         if b.prefilter is not None))
-        self._reach = tuple(_reach(rx) for rx in self._exact)
-        run = next((g.run for g in self.gates if g.kind == "run"), 0)
-        self._run_margins = tuple(_run_margins(rx, run) if run else None for rx in self._exact)
-        self._starts_at_literal = (*(True for _ in self.detectors),
-                                   *(b.gate is None for b in self.builtins
-                                     if b.prefilter is not None))
         self._ds: Any = None  # the detect-secrets pipeline, imported on first candidate line
+
+    @cached_property
+    def _confirm_plans(self) -> dict[str, tuple[_Confirm, ...]]:
+        """For lines over LONG_LINE (worked out on the first): per gate kind and owner, how
+        to confirm a gate hit ``[start, end)`` with the owner's exact prefilter, as
+        ``(match or search, before, after)`` over ``line[start - before : end + after]``.
+
+        A literal hit is where the owner's matches start (unless its gate is a broader
+        pattern than its prefilter); a run hit holds a stretch of its pattern, so the widths
+        before and after that stretch bound the search; otherwise a match lies within its
+        greatest width (its reach) either side of the hit."""
+        run = next((g.run for g in self.gates if g.kind == "run"), 0)
+        starts = (*(True for _ in self.detectors),
+                  *(b.gate is None for b in self.builtins if b.prefilter is not None))
+        literal: list[_Confirm] = []
+        runs: list[_Confirm] = []
+        around: list[_Confirm] = []
+        for exact, starts_at_literal in zip(self._exact, starts, strict=True):
+            reach = _reach(exact)
+            around.append((exact.search, reach, reach))
+            literal.append((exact.match, 0, reach) if starts_at_literal else around[-1])
+            margins = _run_margins(exact, run) if run else None
+            runs.append(around[-1] if margins is None else (exact.search, *margins))
+        return {"literal": tuple(literal), "run": tuple(runs), "pattern": tuple(around)}
 
     def _enabled(self, rule: Rule) -> bool:
         return rule.id not in self.config.disable
@@ -242,9 +258,15 @@ class Engine:
                 if len(folded) != len(line):  # e.g. "ß" folds to "ss": positions would drift
                     return self._line_matches(path, [line], 0, with_builtins)
                 text = folded
+            checks = self._confirm_plans[gate.kind]
+            capped = gate.kind == "run"
             for start, end, who in gate.hits(text):
+                if capped and end - start > MAX_WINDOW:
+                    end = start + MAX_WINDOW  # a huge run is looked at 4 KiB deep
                 for owner in who:
-                    if self._confirmed(owner, gate.kind, line, start, end):
+                    confirm, before, after = checks[owner]
+                    # re clamps a negative start and an end past the line by itself.
+                    if confirm(line, start - before, end + after) is not None:
                         confirmed.setdefault(owner, []).append((start, end))
         found: dict[tuple[str, int, int], Match] = {}
         for owner in sorted(confirmed):  # declared order, as on a short line
@@ -253,21 +275,6 @@ class Engine:
                     shifted = replace(m, start=m.start + lo, end=m.end + lo)
                     found.setdefault((m.rule.id, shifted.start, shifted.end), shifted)
         return list(found.values())
-
-    def _confirmed(self, owner: int, kind: str, line: str, start: int, end: int) -> bool:
-        """Whether ``owner``'s exact prefilter matches where the gate hit ``[start, end)``
-        says a match of it must be."""
-        exact, reach = self._exact[owner], self._reach[owner]
-        if kind == "literal" and self._starts_at_literal[owner]:
-            return exact.match(line, start, min(len(line), end + reach)) is not None
-        if kind == "run":  # a match holds part of the run; a huge run is looked at 4 KiB deep
-            end = min(end, start + MAX_WINDOW)
-            margins = self._run_margins[owner]
-            if margins is not None:
-                before, after = margins
-                return exact.search(line, max(0, start - before),
-                                    min(len(line), end + after)) is not None
-        return exact.search(line, max(0, start - reach), min(len(line), end + reach)) is not None
 
     def _owner_matches(self, owner: int, path: str, text: str) -> list[Match]:
         check = self._owners[owner]
@@ -641,6 +648,8 @@ def _candidates(prefilter: re.Pattern[str], text: str) -> Iterator[int]:
         index += 1
 
 
+# How a long line's gate hit is confirmed: (Pattern.match or .search, before, after).
+_Confirm = tuple[Callable[[str, int, int], "re.Match[str] | None"], int, int]
 _LOOK_MARGIN = 32  # characters past a match's width for look-aheads at its end
 
 
