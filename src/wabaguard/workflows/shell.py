@@ -625,15 +625,16 @@ class _Walker:
         name_node = None
         args: list[Any] = []
         for child in node.children:
-            if child.type == "variable_assignment":
+            kind = child.type  # a new string on every access: read it once
+            if kind == "variable_assignment":
                 prefix_env.append(child)
                 continue
-            if child.type == "command_name":
+            if kind == "command_name":
                 name_node = child
                 continue
-            if child.type in ("herestring_redirect", "file_redirect", "heredoc_redirect"):
+            if kind in ("herestring_redirect", "file_redirect", "heredoc_redirect"):
                 redirects = [*redirects, child]
-                if child.type in ("herestring_redirect", "heredoc_redirect"):
+                if kind in ("herestring_redirect", "heredoc_redirect"):
                     fed, fed_site = self.stdin_of(child)
                     stdin = union(stdin, fed)
                     stdin_site = stdin_site or fed_site
@@ -642,7 +643,7 @@ class _Walker:
                     if target is not None:
                         dest = target
                 continue
-            if child.is_named and child.type != "comment":
+            if child.is_named and kind != "comment":
                 args.append(child)
         if name_node is None:
             for assignment in prefix_env:
