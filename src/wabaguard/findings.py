@@ -60,6 +60,9 @@ class Rule:
     kind: Kind = Kind.CREDENTIAL
     # detect-secrets ``secret_type`` for credential rules, so baselines interoperate.
     secret_type: str = ""
+    # A workflow rule whose findings point at a literal secret (hardcoded-credential): the
+    # span is masked in every snippet, and the value scrubbed from every message.
+    reports_secret: bool = False
 
     @property
     def help_uri(self) -> str:

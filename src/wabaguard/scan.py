@@ -10,14 +10,17 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import BinaryIO
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, BinaryIO
 
 from wabaguard import redact
 from wabaguard.config import Config
 from wabaguard.discovery import Candidate, Skipped, discover
 from wabaguard.engine import Engine, FileState, is_ignored
 from wabaguard.findings import Finding, Kind, ScanError, fingerprint
+
+if TYPE_CHECKING:
+    from wabaguard.workflows import WorkflowFinding
 
 SNIFF_BYTES = 8192
 WHOLE_FILE_LIMIT = 8 * 1024 * 1024  # above this, stream line by line
@@ -276,6 +279,13 @@ def _workflow_findings(
         message = safe_message(str(exc.message), state.secrets)
         result.errors.append(ScanError(path, f"cannot analyse workflow{where}: {message}"))
         return
+    masked = _mask_reported_secrets(produced, lines, state)
+    if masked:  # the credential pass rendered its snippets before these spans were known
+        result.findings[:] = [
+            replace(f, snippet=redact.redact_line(lines[f.line - 1], state.spans[f.line]))
+            if f.line in masked else f
+            for f in result.findings
+        ]
     occurrences: dict[tuple[str, str], int] = {}
     for wf in produced:
         rule = wf.rule
@@ -305,6 +315,26 @@ def _workflow_findings(
             help_uri=rule.help_uri,
             kind=Kind.WORKFLOW,
         )
+
+
+def _mask_reported_secrets(
+    produced: Sequence[WorkflowFinding], lines: list[str], state: FileState
+) -> set[int]:
+    """The spans of findings that point at a literal secret join the file's redaction spans
+    (every line they cover), and their values its secrets; returns the lines touched."""
+    touched: set[int] = set()
+    for wf in produced:
+        if not wf.rule.reports_secret:
+            continue
+        for lineno in range(max(wf.line, 1), min(wf.end_line, len(lines)) + 1):
+            text = lines[lineno - 1]
+            start = wf.column - 1 if lineno == wf.line else 0
+            end = wf.end_column - 1 if lineno == wf.end_line else len(text)
+            if start < end:
+                state.spans.setdefault(lineno, []).append((start, end))
+                state.secrets.add(text[start:end])
+                touched.add(lineno)
+    return touched
 
 
 # -- orchestration ----------------------------------------------------------------------------

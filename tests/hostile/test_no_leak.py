@@ -30,8 +30,15 @@ def secrets() -> dict[str, str]:
         "app-token": fakes.meta_app_token(seed=307),
         "d360": fakes.d360_key(seed=308),
         "gupshup": fakes.gupshup_key(seed=309),
+        # Literals no detector knows; workflow analysis reports them (hardcoded-credential).
+        "registry-password": fakes.alnum(18, seed=311),
+        "db-password": fakes.alnum(16, seed=312),
+        "codecov": fakes.uuid4(seed=313),
+        "flow-password": fakes.alnum(20, seed=314),
     }
 
+
+WORKFLOW_ONLY = ("registry-password", "db-password", "codecov", "flow-password")
 
 # No detector knows this one, so a snippet of its line may show it (snippets mask what was
 # found); but no error message may quote it: parsers' messages are scrubbed of token-like runs.
@@ -81,6 +88,19 @@ def plant(root: Path, s: dict[str, str]) -> None:
         "      - run: |\n"
         f'          curl -H "Authorization: Bearer {s["meta-2"]}" https://graph.facebook.com\n'
         f"      - run: echo {s['github']}\n",
+        encoding="utf-8",
+    )
+    (wf / "literals.yml").write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+        "    container:\n      image: ghcr.io/acme/x\n      credentials:\n"
+        f"        username: bot\n        password: {s['registry-password']}\n"
+        "    services:\n      db:\n        image: postgres\n        env:\n"
+        f"          POSTGRES_PASSWORD: {s['db-password']}\n"
+        "    steps:\n      - uses: codecov/codecov-action@v4\n        with:\n"
+        f"          token: {s['codecov']}\n"
+        # One line with a detector's secret and a literal beside it: both masked.
+        f"      - env: {{AWS_KEY: {s['aws']}, DEPLOY_PASSWORD: {s['flow-password']}}}\n"
+        "        run: make deploy\n",
         encoding="utf-8",
     )
     # Malformed YAML with secrets in the very places a parser error would quote.
@@ -144,6 +164,9 @@ def test_findings_and_errors_are_there(run_cli: Any, tree: tuple[Path, dict[str,
         f["path"] == ".github/workflows/hardcoded.yml" and f["rule"] == "hardcoded-credential"
         for f in doc["findings"]
     ), doc["findings"]
+    literal_lines = {f["line"] for f in doc["findings"] if f["path"] == ".github/workflows/"
+                     "literals.yml" and f["rule"] == "hardcoded-credential"}
+    assert {9, 18, 19} <= literal_lines, doc["findings"]  # registry, codecov, flow mapping
     assert {
         ".github/workflows/broken.yml",
         ".github/workflows/dupkey.yml",
@@ -224,8 +247,13 @@ def test_internal_error_in_workflow_analysis_does_not_leak(
 
     monkeypatch.setattr(workflows, "analyze", explode)
     result = run_cli("scan", "--format", "json", ".", cwd=root)
-    assert_clean("json output", result.out, s)
-    assert_clean("stderr", result.err, s)
+    # With the analysis gone, its literals are undetected (a snippet of a credential found
+    # on the same line may show them, as with UNDETECTED); the detectors' secrets never are.
+    known = {name: value for name, value in s.items() if name not in WORKFLOW_ONLY}
+    assert_clean("json output", result.out, known)
+    assert_clean("stderr", result.err, known)
+    for value in (s[name] for name in WORKFLOW_ONLY):
+        assert value not in result.err
     doc = result.json()
     hard = [e for e in doc["errors"] if e["path"] == ".github/workflows/hardcoded.yml"]
     assert hard and "internal error in the workflow analysis" in hard[0]["message"]

@@ -19,6 +19,7 @@ RULE = rule(
     Confidence.MEDIUM,
     "rotate it, store it as an encrypted secret and reference it as `${{ secrets.NAME }}` "
     "(or use OIDC instead of a long-lived key)",
+    reports_secret=True,  # each finding's span is the literal: masked in every output
 )
 
 _CREDENTIAL_KEY = re.compile(
