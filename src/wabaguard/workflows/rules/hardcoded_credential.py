@@ -104,7 +104,8 @@ def _mapping_entries(analysis: Analysis) -> Iterator[tuple[str, Node, Node, Rout
             if env is not None and env.is_mapping:
                 for k, v in env.str_items():
                     if v.is_scalar:
-                        yield k.value, k, v, (*where, "env", k.value), "env"
+                        label = "service env" if where[-2] == "services" else "env"
+                        yield k.value, k, v, (*where, "env", k.value), label
         for step in job.steps:
             for entry in step.env:
                 yield entry.name, entry.key, entry.value, entry.route, "env"
@@ -132,11 +133,29 @@ def _container_passwords(analysis: Analysis) -> Iterator[tuple[Node, Route]]:
                 yield password, (*route, "credentials", "password")
 
 
+# A password a service container's env sets (POSTGRES_PASSWORD, MYSQL_ROOT_PASSWORD, …) is
+# the password of a database created for this job and reachable only from it: GitHub's own
+# service-container guide writes it literally. Tokens and API keys there are not exempt.
+_SERVICE_PASSWORD_KEY = re.compile(r"(?i)(passw(or)?d|passwd|(^|[_-])pass$|(^|[_-])pwd$)")
+
+
+def _service_passwords(analysis: Analysis) -> dict[Route, set[str]]:
+    """Per job route, the literal passwords its service containers set up."""
+    found: dict[Route, set[str]] = {}
+    for key, _key_node, value, route, where in _mapping_entries(analysis):
+        if where == "service env" and _SERVICE_PASSWORD_KEY.search(key) and _literal(value):
+            found.setdefault(route[:2], set()).add(value.value.strip())
+    return found
+
+
 def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
     seen: set[int] = set()
+    throwaway = _service_passwords(analysis)
     for key, _key_node, value, route, where in _mapping_entries(analysis):
         if id(value) in seen:
             continue
+        if value.value.strip() in throwaway.get(route[:2], ()) and not _by_format(value):
+            continue  # the job's own service password, or the same value passed to a step
         fmt = _by_format(value)
         if fmt:
             seen.add(id(value))
