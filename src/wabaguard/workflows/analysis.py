@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from wabaguard.findings import Rule
 from wabaguard.workflows.expressions import (
@@ -37,49 +36,91 @@ from wabaguard.workflows.taint import Taint, union
 _WS = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+# Records built per step, expression and finding: slotted classes, immutable by contract
+# (``Final``, checked by mypy) and compared by identity (see ``model.Step``).
+
+
 class Finding:
     """A rule hit before conversion to the public ``WorkflowFinding``."""
 
-    rule: Rule
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    detail: str
-    route: Route
+    __slots__ = ("column", "detail", "end_column", "end_line", "line", "route", "rule")
+
+    def __init__(
+        self,
+        rule: Rule,
+        line: int,
+        column: int,
+        end_line: int,
+        end_column: int,
+        detail: str,
+        route: Route,
+    ) -> None:
+        self.rule: Final = rule
+        self.line: Final = line
+        self.column: Final = column
+        self.end_line: Final = end_line
+        self.end_column: Final = end_column
+        self.detail: Final = detail
+        self.route: Final = route
 
 
-@dataclass(frozen=True)
 class ExprSite:
     """One ``${{ … }}`` (or bare ``if:`` expression) in a scalar of the file."""
 
-    node: Node
-    route: Route
-    span: ExpressionSpan
-    info: ExpressionInfo
-    label: str
+    __slots__ = ("info", "label", "node", "route", "span")
+
+    def __init__(
+        self, node: Node, route: Route, span: ExpressionSpan, info: ExpressionInfo, label: str
+    ) -> None:
+        self.node: Final = node
+        self.route: Final = route
+        self.span: Final = span
+        self.info: Final = info
+        self.label: Final = label
 
 
-@dataclass(frozen=True)
 class FileWrite:
-    step: StepFacts
-    path: str  # as written, joined with the step's working-directory
-    taint: Taint
-    start: int
-    end: int
+    __slots__ = ("end", "path", "start", "step", "taint")
+
+    def __init__(self, step: StepFacts, path: str, taint: Taint, start: int, end: int) -> None:
+        self.step: Final = step
+        self.path: Final = path  # as written, joined with the step's working-directory
+        self.taint: Final = taint
+        self.start: Final = start
+        self.end: Final = end
 
 
-@dataclass(frozen=True)
 class StepFacts:
-    job: Job
-    step: Step
-    env: Mapping[str, Taint]  # effective env: workflow + job + earlier GITHUB_ENV + step
-    env_sources: Mapping[str, EnvEntry]  # where each tainted env var was declared
-    shell_family: str  # bash, sh, pwsh, cmd, python, other
-    traced_shell: bool
-    placeholders: tuple[Placeholder, ...] = ()
-    script: ScriptFacts | None = None  # None: no run:, or a shell we do not analyse
+    __slots__ = (
+        "env",
+        "env_sources",
+        "job",
+        "placeholders",
+        "script",
+        "shell_family",
+        "step",
+        "traced_shell",
+    )
+
+    def __init__(
+        self,
+        job: Job,
+        step: Step,
+        env: Mapping[str, Taint],
+        env_sources: Mapping[str, EnvEntry],
+        shell_family: str,
+        traced_shell: bool,
+        placeholders: tuple[Placeholder, ...] = (),
+        script: ScriptFacts | None = None,
+    ) -> None:
+        self.job: Final = job
+        self.step: Final = step
+        self.env: Final = env  # effective env: workflow + job + earlier GITHUB_ENV + step
+        self.env_sources: Final = env_sources  # where each tainted env var was declared
+        self.shell_family: Final = shell_family  # bash, sh, pwsh, cmd, python, other
+        self.traced_shell: Final = traced_shell
+        self.placeholders: Final = placeholders
+        self.script: Final = script  # None: no run:, or a shell we do not analyse
 
     @property
     def run_node(self) -> Node:

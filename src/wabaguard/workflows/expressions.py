@@ -8,7 +8,6 @@ indexes and nesting wrong (see poutine's ``job_all_secrets`` in the spec, §2.3)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
@@ -21,15 +20,23 @@ _MAX_DEPTH = 64
 _MAX_TOKENS = 20_000
 
 
-@dataclass(frozen=True)
 class ExpressionSpan:
-    """One ``${{ … }}`` in a string: ``[start, end)`` of the whole, and its inner text."""
+    """One ``${{ … }}`` in a string: ``[start, end)`` of the whole, and its inner text.
 
-    start: int
-    end: int
-    inner_start: int
-    inner_end: int
-    closed: bool
+    A slotted class, immutable by contract (``Final``) and compared by identity (see
+    ``model.Step``).
+    """
+
+    __slots__ = ("closed", "end", "inner_end", "inner_start", "start")
+
+    def __init__(
+        self, start: int, end: int, inner_start: int, inner_end: int, closed: bool
+    ) -> None:
+        self.start: Final = start
+        self.end: Final = end
+        self.inner_start: Final = inner_start
+        self.inner_end: Final = inner_end
+        self.closed: Final = closed
 
 
 def find_expressions(text: str) -> list[ExpressionSpan]:
@@ -303,13 +310,23 @@ def parse(source: str) -> Expr:
 # --- what an expression carries ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class ExpressionInfo:
-    taint: Taint | None  # what its value carries
-    all_secrets: bool = False  # the whole ``secrets`` context is used (toJSON(secrets)…)
-    dynamic_index: bool = False  # ``secrets[<non-literal>]``
-    from_json_secret: bool = False  # ``fromJSON(<secret-bearing>)``: fields escape masking
-    parsed: bool = True
+    __slots__ = ("all_secrets", "dynamic_index", "from_json_secret", "parsed", "taint")
+
+    def __init__(
+        self,
+        taint: Taint | None,
+        all_secrets: bool = False,
+        dynamic_index: bool = False,
+        from_json_secret: bool = False,
+        parsed: bool = True,
+    ) -> None:
+        self.taint: Final = taint  # what its value carries
+        self.all_secrets: Final = all_secrets  # the whole ``secrets`` context (toJSON(secrets)…)
+        self.dynamic_index: Final = dynamic_index  # ``secrets[<non-literal>]``
+        # ``fromJSON(<secret-bearing>)``: its fields escape masking
+        self.from_json_secret: Final = from_json_secret
+        self.parsed: Final = parsed
 
 
 _NO_TAINT_FUNCTIONS = frozenset(
