@@ -29,7 +29,6 @@ from wabaguard.workflows.model import (
     Step,
     Workflow,
 )
-from wabaguard.workflows.other_shells import analyze_cmd, analyze_pwsh, analyze_python
 from wabaguard.workflows.shell import Placeholder, ScriptFacts, analyze_script
 from wabaguard.workflows.taint import Taint, union
 
@@ -299,12 +298,15 @@ class Analysis:
         try:
             if family in ("bash", "sh"):
                 return analyze_script(run.value, placeholders, env, trace_from_start=traced)
-            if family == "pwsh":
-                return analyze_pwsh(run.value, placeholders, env)
-            if family == "cmd":
-                return analyze_cmd(run.value, placeholders, env)
-            if family == "python":
-                return analyze_python(run.value, placeholders, env)
+            if family in ("pwsh", "cmd", "python"):
+                # Imported on first use: most workflows only run bash.
+                from wabaguard.workflows import other_shells
+
+                if family == "pwsh":
+                    return other_shells.analyze_pwsh(run.value, placeholders, env)
+                if family == "cmd":
+                    return other_shells.analyze_cmd(run.value, placeholders, env)
+                return other_shells.analyze_python(run.value, placeholders, env)
         except RecursionError:
             raise ModelError("script nested too deeply to analyse", run.start) from None
         return None

@@ -26,87 +26,150 @@ Sink = Literal["log", "summary", "github-env", "github-output", "github-path", "
 ArgvCategory = Literal["plain", "url", "docker"]
 
 
-@dataclass(frozen=True)
+# The facts are slotted classes, immutable by contract (``Final``, checked by mypy) and
+# compared by identity, not frozen dataclasses (each of those cost about 1 ms of start-up).
+
+_NO_WRITES: Mapping[str, Taint] = MappingProxyType({})
+
+
 class Placeholder:
     """A ``${{ … }}`` in the script, with what its value carries."""
 
-    start: int
-    end: int
-    taint: Taint | None
-    label: str  # e.g. "secrets.WA_TOKEN": the expression name, never a value
+    __slots__ = ("end", "label", "start", "taint")
+
+    def __init__(self, start: int, end: int, taint: Taint | None, label: str) -> None:
+        self.start: Final = start
+        self.end: Final = end
+        self.taint: Final = taint
+        self.label: Final = label  # e.g. "secrets.WA_TOKEN": the expression name, never a value
 
 
-@dataclass(frozen=True)
 class ArgvUse:
-    start: int
-    end: int
-    taint: Taint
-    command: str
-    category: ArgvCategory
-    detail: str = ""  # e.g. "--build-arg", "-p", "userinfo"
+    __slots__ = ("category", "command", "detail", "end", "start", "taint")
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        taint: Taint,
+        command: str,
+        category: ArgvCategory,
+        detail: str = "",
+    ) -> None:
+        self.start: Final = start
+        self.end: Final = end
+        self.taint: Final = taint
+        self.command: Final = command
+        self.category: Final = category
+        self.detail: Final = detail  # e.g. "--build-arg", "-p", "userinfo"
 
 
-@dataclass(frozen=True)
 class Output:
     """Secret-bearing data written somewhere by one command."""
 
-    start: int
-    end: int
-    taint: Taint
-    sink: Sink
-    command: str
-    name: str = ""  # GITHUB_ENV / GITHUB_OUTPUT variable name, if known
-    path: str = ""  # file path (as written in the script), for sink == "file"
+    __slots__ = ("command", "end", "name", "path", "sink", "start", "taint")
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        taint: Taint,
+        sink: Sink,
+        command: str,
+        name: str = "",
+        path: str = "",
+    ) -> None:
+        self.start: Final = start
+        self.end: Final = end
+        self.taint: Final = taint
+        self.sink: Final = sink
+        self.command: Final = command
+        self.name: Final = name  # GITHUB_ENV / GITHUB_OUTPUT variable name, if known
+        self.path: Final = path  # file path (as written in the script), for sink == "file"
 
 
-@dataclass(frozen=True)
 class Trace:
-    start: int  # the ``set -x`` (or -1 when the shell itself traces: ``bash -x {0}``)
-    end: int
-    what: str
-    taint: Taint
+    __slots__ = ("end", "start", "taint", "what")
+
+    def __init__(self, start: int, end: int, what: str, taint: Taint) -> None:
+        # The ``set -x`` (or -1 when the shell itself traces: ``bash -x {0}``).
+        self.start: Final = start
+        self.end: Final = end
+        self.what: Final = what
+        self.taint: Final = taint
 
 
-@dataclass(frozen=True)
 class Verbose:
-    start: int
-    end: int
-    command: str
-    flag: str
+    __slots__ = ("command", "end", "flag", "start")
+
+    def __init__(self, start: int, end: int, command: str, flag: str) -> None:
+        self.start: Final = start
+        self.end: Final = end
+        self.command: Final = command
+        self.flag: Final = flag
 
 
-@dataclass(frozen=True)
 class Hardcoded:
-    start: int
-    end: int
-    what: str
+    __slots__ = ("end", "start", "what")
+
+    def __init__(self, start: int, end: int, what: str) -> None:
+        self.start: Final = start
+        self.end: Final = end
+        self.what: Final = what
 
 
-@dataclass(frozen=True)
 class Marker:
     """Something notable with no taint: a PR checkout, an implicit credential file…"""
 
-    start: int
-    end: int
-    kind: str
-    value: str = ""
+    __slots__ = ("end", "kind", "start", "value")
+
+    def __init__(self, start: int, end: int, kind: str, value: str = "") -> None:
+        self.start: Final = start
+        self.end: Final = end
+        self.kind: Final = kind
+        self.value: Final = value
 
 
-@dataclass(frozen=True)
 class ScriptFacts:
     """What one script does with secret-bearing values (offsets are into the script)."""
 
-    argv: tuple[ArgvUse, ...] = ()
-    outputs: tuple[Output, ...] = ()
-    traces: tuple[Trace, ...] = ()
-    verbose: tuple[Verbose, ...] = ()
-    hardcoded: tuple[Hardcoded, ...] = ()
-    markers: tuple[Marker, ...] = ()
-    # Values handed to later steps: GITHUB_ENV name -> taint, GITHUB_OUTPUT name -> taint.
-    env_writes: Mapping[str, Taint] = field(default_factory=dict)
-    output_writes: Mapping[str, Taint] = field(default_factory=dict)
-    uses_secret: bool = False  # any secret-bearing expansion anywhere in the script
-    parse_errors: int = 0
+    __slots__ = (
+        "argv",
+        "env_writes",
+        "hardcoded",
+        "markers",
+        "output_writes",
+        "outputs",
+        "parse_errors",
+        "traces",
+        "uses_secret",
+        "verbose",
+    )
+
+    def __init__(
+        self,
+        argv: tuple[ArgvUse, ...] = (),
+        outputs: tuple[Output, ...] = (),
+        traces: tuple[Trace, ...] = (),
+        verbose: tuple[Verbose, ...] = (),
+        hardcoded: tuple[Hardcoded, ...] = (),
+        markers: tuple[Marker, ...] = (),
+        env_writes: Mapping[str, Taint] = _NO_WRITES,
+        output_writes: Mapping[str, Taint] = _NO_WRITES,
+        uses_secret: bool = False,
+        parse_errors: int = 0,
+    ) -> None:
+        self.argv: Final = argv
+        self.outputs: Final = outputs
+        self.traces: Final = traces
+        self.verbose: Final = verbose
+        self.hardcoded: Final = hardcoded
+        self.markers: Final = markers
+        # Values handed to later steps: GITHUB_ENV name -> taint, GITHUB_OUTPUT name -> taint.
+        self.env_writes: Final = env_writes
+        self.output_writes: Final = output_writes
+        self.uses_secret: Final = uses_secret  # any secret-bearing expansion in the script
+        self.parse_errors: Final = parse_errors
 
 
 @dataclass
@@ -240,10 +303,12 @@ def sanitize(script: str, placeholders: Sequence[Placeholder]) -> str:
     return out.replace("\r", " ")
 
 
-@dataclass(frozen=True)
 class _Dest:
-    sink: Sink | Literal["pipe", "capture"]
-    path: str = ""
+    __slots__ = ("path", "sink")
+
+    def __init__(self, sink: Sink | Literal["pipe", "capture"], path: str = "") -> None:
+        self.sink: Final = sink
+        self.path: Final = path
 
 
 _WORD_NODES = frozenset(
