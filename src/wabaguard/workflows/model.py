@@ -285,21 +285,31 @@ _PLUS_ONE = (1).__add__
 
 
 def _finish(kind: NodeKind, start: int, end: int, entries: list[Node]) -> Node:
-    size = 1 + sum(map(_SIZE, entries))
     if kind == "sequence":
-        return Node("sequence", start, end, "", "", (), tuple(entries), size)
-    items = tuple(zip(entries[0::2], entries[1::2], strict=False))
+        return Node(
+            "sequence", start, end, "", "", (), tuple(entries), 1 + sum(map(_SIZE, entries))
+        )
+    # One pass over the (key, value) pairs: size, items and keys together (a mapping is
+    # finished for every step, ``with:`` and ``env:``; slicing and summing apart cost more).
+    size = 1
     keys: dict[str, Node] = {}
-    for key, value in items:
+    items: list[tuple[Node, Node]] = []
+    pairs = iter(entries)
+    for key, value in zip(pairs, pairs, strict=False):
+        size += key.size + value.size
+        items.append((key, value))
         if key.kind != "scalar":
             continue
         name = key.value
-        if name == "<<" and key.style == "":
-            raise ModelError("YAML merge keys (<<) are not supported by GitHub Actions", key.start)
-        if name in keys:
-            raise ModelError(f"duplicate key {_short(name)!r}", key.start)
+        if name in keys or name == "<<":  # rare: decide which error, if any
+            if name == "<<" and key.style == "":
+                raise ModelError(
+                    "YAML merge keys (<<) are not supported by GitHub Actions", key.start
+                )
+            if name in keys:
+                raise ModelError(f"duplicate key {_short(name)!r}", key.start)
         keys[name] = value
-    return Node("mapping", start, end, "", "", items, (), size, keys)
+    return Node("mapping", start, end, "", "", tuple(items), (), size, keys)
 
 
 def _short(value: str) -> str:
