@@ -178,6 +178,8 @@ class Analysis:
         self._writes_by_job: dict[int, list[FileWrite]] | None = None
         self._secrets_by_job: dict[str, frozenset[str]] | None = None
         self._parsed: dict[str, Expr | None] = {}  # expression parse trees of this file
+        self._secret_inputs = frozenset(name.lower() for name in wf.secret_inputs)
+        self._families: dict[str, tuple[str, bool]] = {}  # shell_family() by shell: value
         self._run()
 
     # -- positions ----------------------------------------------------------------------------
@@ -203,6 +205,8 @@ class Analysis:
         self, entries: tuple[EnvEntry, ...], outer: dict[str, Taint]
     ) -> dict[str, tuple[Taint, EnvEntry]]:
         out: dict[str, tuple[Taint, EnvEntry]] = {}
+        if not entries:  # most steps have no env: no resolver to build
+            return out
         resolver = self._resolver(outer, {})
         for entry in entries:
             taint: Taint | None = None
@@ -216,7 +220,7 @@ class Analysis:
     def _resolver(
         self, env: Mapping[str, Taint], step_outputs: Mapping[tuple[str, str], Taint]
     ) -> Resolver:
-        secret_inputs = {name.lower() for name in self.wf.secret_inputs}
+        secret_inputs = self._secret_inputs
         job_outputs = self.job_outputs
 
         def resolve(path: tuple[str, ...]) -> Taint | None:
@@ -250,15 +254,20 @@ class Analysis:
             for step in job.steps:
                 outer = {**env, **github_env}
                 step_env = self._env_taints(step.env, outer)
-                effective = {**outer, **{k: t for k, (t, _) in step_env.items()}}
+                effective = outer  # a fresh dict: the step's own entries go on top
+                sources = dict(env_sources)
+                for name, (taint, entry) in step_env.items():
+                    effective[name] = taint
+                    sources[name] = entry
+                    self._global_env[name] = taint
                 # A step env entry that is not secret-bearing hides an outer one.
                 for entry in step.env:
                     if entry.name not in step_env:
                         effective.pop(entry.name, None)
-                sources = dict(env_sources)
-                sources.update({k: e for k, (_, e) in step_env.items()})
-                self._global_env.update({k: t for k, (t, _) in step_env.items()})
-                family, traced = shell_family(step.shell)
+                shell = self._families.get(step.shell)
+                if shell is None:
+                    shell = self._families[step.shell] = shell_family(step.shell)
+                family, traced = shell
                 placeholders: tuple[Placeholder, ...] = ()
                 script_facts: ScriptFacts | None = None
                 if step.run is not None:
