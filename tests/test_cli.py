@@ -484,6 +484,26 @@ def test_a_clean_hook_run_imports_no_network_stack(tmp_path: Path) -> None:
     assert proc.stdout.strip().splitlines()[-1] == "0 []"
 
 
+def test_a_workflow_pinning_images_by_digest_loads_no_detect_secrets(tmp_path: Path) -> None:
+    # "@sha256:" then 64 hex digits once matched the Telegram prefilter (one digit, a colon,
+    # 35 token characters), so every such workflow imported detect-secrets and requests.
+    wf = tmp_path / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    digest = fakes.hex_string(64, seed=61)
+    (wf / "ci.yml").write_text(
+        "on: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+        f"    container:\n      image: ghcr.io/acme/build@sha256:{digest}\n"
+        "    steps:\n      - run: make test\n"
+    )
+    code = (
+        "import sys\nfrom wabaguard.cli import main\nrc = main(['scan', '.'])\n"
+        "print(rc, 'detect_secrets' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "0 False"
+
+
 @pytest.mark.parametrize(
     ("config", "rules_loaded"),
     [('exclude = ["vendor/"]\n', False), ('disable = ["github-token"]\n', True)],

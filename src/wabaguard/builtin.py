@@ -104,8 +104,10 @@ BUILTIN_PLUGINS: tuple[BuiltinPlugin, ...] = (
        "Square OAuth secret", r"sq0csp-"),
     _p("StripeDetector", "Stripe Access Key", "stripe-access-key", "Stripe live key",
        r"[rs]k_live_[0-9a-zA-Z]{24}"),
+    # The plugin wants 8 to 10 digits before the colon: an image digest's "sha256:" is not one
+    # (with one digit, every pinned container image in a workflow loaded detect-secrets).
     _p("TelegramBotTokenDetector", "Telegram Bot Token", "telegram-bot-token",
-       "Telegram bot token", r"\d:[0-9A-Za-z_-]{35}"),
+       "Telegram bot token", r"\d{8}:[0-9A-Za-z_-]{35}"),
     _p("TwilioKeyDetector", "Twilio API Key", "twilio-api-key", "Twilio account SID or API key",
        r"[AS][CK][a-z0-9]{32}"),
     # Generic detectors: useful, noisy; on with --entropy. Their prefilters assume the
