@@ -127,7 +127,8 @@ class Engine:
     def _confirm_plans(self) -> dict[str, tuple[_Confirm, ...]]:
         """For lines over LONG_LINE (worked out on the first): per gate kind and owner, how
         to confirm a gate hit ``[start, end)`` with the owner's exact prefilter, as
-        ``(match or search, before, after)`` over ``line[start - before : end + after]``.
+        ``(match or search, before, after, least)``: over ``line[start - before : end + after]``,
+        for a run hit at least ``least`` characters long.
 
         A literal hit is where the owner's matches start (unless its gate is a broader
         pattern than its prefilter); a run hit holds a stretch of its pattern, so the widths
@@ -141,10 +142,10 @@ class Engine:
         around: list[_Confirm] = []
         for exact, starts_at_literal in zip(self._exact, starts, strict=True):
             reach = _reach(exact)
-            around.append((exact.search, reach, reach))
-            literal.append((exact.match, 0, reach) if starts_at_literal else around[-1])
-            margins = _run_margins(exact, run) if run else None
-            runs.append(around[-1] if margins is None else (exact.search, *margins))
+            around.append((exact.search, reach, reach, 0))
+            literal.append((exact.match, 0, reach, 0) if starts_at_literal else around[-1])
+            stretch = _run_stretch(exact, run) if run else None
+            runs.append(around[-1] if stretch is None else (exact.search, *stretch))
         return {"literal": tuple(literal), "run": tuple(runs), "pattern": tuple(around)}
 
     def _enabled(self, rule: Rule) -> bool:
@@ -260,11 +261,15 @@ class Engine:
                 text = folded
             checks = self._confirm_plans[gate.kind]
             capped = gate.kind == "run"
-            for start, end, who in gate.hits(text):
+            hits = (_ascii_runs(line, gate.run, gate.owners) if capped and line.isascii()
+                    else gate.hits(text))
+            for start, end, who in hits:
                 if capped and end - start > MAX_WINDOW:
                     end = start + MAX_WINDOW  # a huge run is looked at 4 KiB deep
                 for owner in who:
-                    confirm, before, after = checks[owner]
+                    confirm, before, after, least = checks[owner]
+                    if end - start < least:
+                        continue  # the run is too short to hold the owner's stretch
                     # re clamps a negative start and an end past the line by itself.
                     if confirm(line, start - before, end + after) is not None:
                         confirmed.setdefault(owner, []).append((start, end))
@@ -648,8 +653,9 @@ def _candidates(prefilter: re.Pattern[str], text: str) -> Iterator[int]:
         index += 1
 
 
-# How a long line's gate hit is confirmed: (Pattern.match or .search, before, after).
-_Confirm = tuple[Callable[[str, int, int], "re.Match[str] | None"], int, int]
+# How a long line's gate hit is confirmed: (Pattern.match or .search, before, after, the
+# least run length a run hit needs).
+_Confirm = tuple[Callable[[str, int, int], "re.Match[str] | None"], int, int, int]
 _LOOK_MARGIN = 32  # characters past a match's width for look-aheads at its end
 
 
@@ -660,10 +666,11 @@ def _reach(pattern: re.Pattern[str]) -> int:
     return min(widest + _LOOK_MARGIN, WINDOW_REACH)
 
 
-def _run_margins(pattern: re.Pattern[str], run: int) -> tuple[int, int] | None:
+def _run_stretch(pattern: re.Pattern[str], run: int) -> tuple[int, int, int] | None:
     r"""For a pattern that is one sequence holding a stretch of at least ``run`` characters
     of ``[\w-]`` (the stretch a run gate hit stands for): how far before and after that
-    run its matches can reach. None for other shapes (their reach is used instead)."""
+    run its matches can reach, and the stretch's least length (a shorter run cannot hold
+    it). None for other shapes (their reach is used instead)."""
     parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
     alternatives = list(_alternatives(parsed.data, bool(pattern.flags & re.IGNORECASE)))
     if len(alternatives) != 1:
@@ -685,9 +692,35 @@ def _run_margins(pattern: re.Pattern[str], run: int) -> tuple[int, int] | None:
             last += 1
         if total >= run:
             before, after = widest(nodes[:first]), widest(nodes[last:]) + _LOOK_MARGIN
-            return None if max(before, after) > WINDOW_REACH else (before, after)
+            return None if max(before, after) > WINDOW_REACH else (before, after, total)
         first = last + 1
     return None
+
+
+# Token characters ([\w-] on ASCII) as "a", everything else as " ".
+_RUN_MARKS = bytes(
+    ord("a") if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "_-") else ord(" ")
+    for c in range(256)
+)
+
+
+def _ascii_runs(line: str, run: int, owners: frozenset[int]
+                ) -> Iterator[tuple[int, int, frozenset[int]]]:
+    """The run gate's hits on an ASCII line (every maximal run of at least ``run`` token
+    characters), found with ``bytes.find`` over a marked copy: ten times faster than the
+    gate's regex, which tries every position."""
+    marks = line.encode("ascii").translate(_RUN_MARKS)
+    needle = b"a" * run
+    find = marks.find
+    pos = 0
+    # Searching from a non-token character (or the start), the first place with ``run``
+    # token characters is where a maximal run starts.
+    while (start := find(needle, pos)) >= 0:
+        end = find(b" ", start + run)
+        if end < 0:
+            end = len(marks)
+        yield start, end, owners
+        pos = end
 
 
 def _windows(hits: list[tuple[int, int]], size: int) -> Iterator[tuple[int, int]]:

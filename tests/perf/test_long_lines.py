@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import string
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import fakes
 from wabaguard.builtin import BUILTIN_PLUGINS
@@ -161,3 +164,17 @@ def test_embedding_check_can_fail() -> None:
     assert keys(10) == {("r", "h", 1, 10)}
     assert keys(0) != keys(10)
     assert keys(20) == set()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("aZ9_-.:/ +\t\"'@\x00\x7f"), max_size=400),
+    st.integers(min_value=2, max_value=40),
+)
+def test_ascii_run_finder_reports_what_the_run_gate_finds(text: str, run: int) -> None:
+    """Long ASCII lines enumerate the run gate's hits with bytes.find over a marked copy."""
+    from wabaguard.engine import _ascii_runs
+
+    gate = re.compile(rf"(?<![\w-])[\w-]{{{run},}}")
+    expected = [(m.start(), m.end()) for m in gate.finditer(text)]
+    assert [(s, e) for s, e, _ in _ascii_runs(text, run, frozenset())] == expected
