@@ -34,22 +34,64 @@ WHEELS = {"sympy": "sympy==1.14.0", "ansible_core": "ansible-core==2.19.14"}
 # byte-for-byte copy of one above (jaraco.context, jaraco.text, keyring, path, portend, zipp,
 # pytest-checkdocs, pytest-enabler), and numpy (building its metadata compiles it).
 WORKFLOW_SDISTS = (
-    "aiohttp==3.14.5", "anyio==4.16.0", "argon2-cffi==25.1.0", "argon2-cffi-bindings==26.2.0",
-    "attrs==26.1.0", "automat==25.4.16", "backports.tarfile==1.2.0", "bandit==1.9.4",
-    "black==26.10.1", "cattrs==26.2.1", "cibuildwheel==4.3.5", "coverage==7.18.0",
-    "delocate==0.13.0", "django-model-utils==5.0.0", "doc2dash==3.1.0", "environ-config==26.1.0",
-    "hatch-fancy-pypi-readme==25.1.0", "hatch-vcs==0.5.0", "importlib-metadata==10.2.0",
-    "importlib-resources==7.1.0", "inflect==7.6.0", "ini2toml==0.15", "iniconfig==2.3.1",
-    "jaraco.classes==3.4.0", "jaraco.collections==5.2.1", "jaraco.functools==4.6.0",
-    "jsonschema==4.26.0", "jsonschema-specifications==2025.9.1", "meson-python==0.22.1",
-    "more-itertools==11.2.1", "nox==2026.10.20", "pem==23.1.0", "pip-tools==7.7.0",
-    "pluggy==1.7.0", "prettytable==3.19.0", "prometheus-async==26.1.0", "pynacl==1.6.2",
-    "pyproject-api==1.12.1", "pyscaffold==4.6", "pytest==9.2.0", "pytest-benchmark==5.3.1",
-    "pytest-cov==7.1.0", "pytest-cpp==2.6.0", "pytest-django==4.14.0", "pytest-forked==1.7.5",
-    "pytest-localserver==0.10.0.post0", "pytest-mock==3.17.0", "pytest-qt==4.5.0",
-    "pytest-repeat==0.9.4", "pytest-xdist==3.8.0", "referencing==0.37.0", "scikit-build==0.19.1",
-    "service-identity==26.1.0", "sniffio==1.3.1", "stamina==26.1.0", "structlog==26.1.0",
-    "svcs==26.2.0", "tablib==3.10.0",
+    "aiohttp==3.14.5",
+    "anyio==4.16.0",
+    "argon2-cffi==25.1.0",
+    "argon2-cffi-bindings==26.2.0",
+    "attrs==26.1.0",
+    "automat==25.4.16",
+    "backports.tarfile==1.2.0",
+    "bandit==1.9.4",
+    "black==26.10.1",
+    "cattrs==26.2.1",
+    "cibuildwheel==4.3.5",
+    "coverage==7.18.0",
+    "delocate==0.13.0",
+    "django-model-utils==5.0.0",
+    "doc2dash==3.1.0",
+    "environ-config==26.1.0",
+    "hatch-fancy-pypi-readme==25.1.0",
+    "hatch-vcs==0.5.0",
+    "importlib-metadata==10.2.0",
+    "importlib-resources==7.1.0",
+    "inflect==7.6.0",
+    "ini2toml==0.15",
+    "iniconfig==2.3.1",
+    "jaraco.classes==3.4.0",
+    "jaraco.collections==5.2.1",
+    "jaraco.functools==4.6.0",
+    "jsonschema==4.26.0",
+    "jsonschema-specifications==2025.9.1",
+    "meson-python==0.22.1",
+    "more-itertools==11.2.1",
+    "nox==2026.10.20",
+    "pem==23.1.0",
+    "pip-tools==7.7.0",
+    "pluggy==1.7.0",
+    "prettytable==3.19.0",
+    "prometheus-async==26.1.0",
+    "pynacl==1.6.2",
+    "pyproject-api==1.12.1",
+    "pyscaffold==4.6",
+    "pytest==9.2.0",
+    "pytest-benchmark==5.3.1",
+    "pytest-cov==7.1.0",
+    "pytest-cpp==2.6.0",
+    "pytest-django==4.14.0",
+    "pytest-forked==1.7.5",
+    "pytest-localserver==0.10.0.post0",
+    "pytest-mock==3.17.0",
+    "pytest-qt==4.5.0",
+    "pytest-repeat==0.9.4",
+    "pytest-xdist==3.8.0",
+    "referencing==0.37.0",
+    "scikit-build==0.19.1",
+    "service-identity==26.1.0",
+    "sniffio==1.3.1",
+    "stamina==26.1.0",
+    "structlog==26.1.0",
+    "svcs==26.2.0",
+    "tablib==3.10.0",
 )
 WORKFLOW_FILES = 182  # the size of the reference directory in issue 6
 WORKFLOWS_CACHE = "v2"  # bump when the corpus changes, so an old directory is not reused
@@ -89,8 +131,17 @@ def _pip_download(spec: str, dest: Path, *, sdist: bool = False) -> Path:
 
     found = cached()
     if found is None:
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q",
-               "--disable-pip-version-check", "-d", str(dest)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "-q",
+            "--disable-pip-version-check",
+            "-d",
+            str(dest),
+        ]
         if sdist:  # this package's sdist; its build dependencies may come as wheels
             cmd += ["--no-binary", name]
         subprocess.run([*cmd, spec], check=True)
@@ -196,9 +247,13 @@ class RealWorkflows:
 
 def _is_workflow(member: tarfile.TarInfo) -> bool:
     parts = member.name.split("/")
-    return (member.isfile() and len(parts) >= 4 and parts[-3:-1] == [".github", "workflows"]
-            and parts[-1].endswith((".yml", ".yaml"))
-            and "templates" not in parts)  # project-generator templates, not workflows
+    return (
+        member.isfile()
+        and len(parts) >= 4
+        and parts[-3:-1] == [".github", "workflows"]
+        and parts[-1].endswith((".yml", ".yaml"))
+        and "templates" not in parts
+    )  # project-generator templates, not workflows
 
 
 @functools.cache
@@ -213,8 +268,7 @@ def real_workflows() -> RealWorkflows:
         sdist = _pip_download(spec, CACHE / "sdists", sdist=True)
         gave = 0
         with tarfile.open(sdist) as archive:
-            for member in sorted(filter(_is_workflow, archive.getmembers()),
-                                 key=lambda m: m.name):
+            for member in sorted(filter(_is_workflow, archive.getmembers()), key=lambda m: m.name):
                 handle = archive.extractfile(member)
                 if handle is None:
                     continue
@@ -228,8 +282,14 @@ def real_workflows() -> RealWorkflows:
                 # name-vendored_dir-file.yml: the path inside the sdist without its top
                 # directory and .github/workflows/
                 inner = member.name.split("/")[1:-3]
-                files.append(("-".join([project, *(["_".join(inner)] if inner else []),
-                                        Path(member.name).name]), data))
+                files.append(
+                    (
+                        "-".join(
+                            [project, *(["_".join(inner)] if inner else []), Path(member.name).name]
+                        ),
+                        data,
+                    )
+                )
         per_sdist.append((spec, gave))
     return RealWorkflows(tuple(files[:WORKFLOW_FILES]), tuple(per_sdist), len(files), duplicates)
 
@@ -242,10 +302,11 @@ def workflows_dir(with_fixtures: bool = True) -> tuple[Path, int, str]:
     deliberately leaky fixtures, which exercise every rule, replace the last real ones.
     """
     real = real_workflows()
-    fixtures = sorted((REPO / "tests" / "fixtures" / "workflows").glob("*.yml")) \
-        if with_fixtures else []
+    fixtures = (
+        sorted((REPO / "tests" / "fixtures" / "workflows").glob("*.yml")) if with_fixtures else []
+    )
     pool = [(f"fixture-{p.name}", p.read_bytes()) for p in fixtures]
-    used = real.files[:max(0, WORKFLOW_FILES - len(pool))]
+    used = real.files[: max(0, WORKFLOW_FILES - len(pool))]
     pool = list(used) + pool
     name = ("workflows" if with_fixtures else "workflows-real") + f"-{WORKFLOWS_CACHE}"
     root = CACHE / name
@@ -257,19 +318,28 @@ def workflows_dir(with_fixtures: bool = True) -> tuple[Path, int, str]:
         for index, (file_name, data) in enumerate(pool):
             (target / f"{index:03d}-{file_name}").write_bytes(data)
         partial.rename(root)
-    short = "" if real.available >= WORKFLOW_FILES else \
-        f" (SHORT of {WORKFLOW_FILES}: the sdists hold only {real.available} distinct files)"
-    origin = (f"the first {len(used)} of {real.available} distinct (deduplicated by content, "
-              f"{real.duplicates} byte-identical copies skipped) from {len(WORKFLOW_SDISTS)} "
-              "pinned sdists")
+    short = (
+        ""
+        if real.available >= WORKFLOW_FILES
+        else f" (SHORT of {WORKFLOW_FILES}: the sdists hold only {real.available} distinct files)"
+    )
+    origin = (
+        f"the first {len(used)} of {real.available} distinct (deduplicated by content, "
+        f"{real.duplicates} byte-identical copies skipped) from {len(WORKFLOW_SDISTS)} "
+        "pinned sdists"
+    )
     if fixtures:
-        where = (f"{len(used)} distinct real workflow files ({origin}) plus {len(fixtures)} of "
-                 "wabaguard's leaky fixture workflows; no file repeated")
+        where = (
+            f"{len(used)} distinct real workflow files ({origin}) plus {len(fixtures)} of "
+            "wabaguard's leaky fixture workflows; no file repeated"
+        )
     else:
         contributed = ", ".join(f"{spec}: {n}" for spec, n in real.per_sdist)
-        where = (f"{len(used)} distinct real workflow files{short}, {origin}; no file repeated."
-                 f" Distinct files in each sdist, in order (the cut falls in the last):"
-                 f" {contributed}")
+        where = (
+            f"{len(used)} distinct real workflow files{short}, {origin}; no file repeated."
+            f" Distinct files in each sdist, in order (the cut falls in the last):"
+            f" {contributed}"
+        )
     return root, len(pool), where
 
 
@@ -284,8 +354,18 @@ def peer_tool(spec: str) -> Path:
         venv.parent.mkdir(parents=True, exist_ok=True)
         print(f"  installing {spec} into {venv.relative_to(REPO)}", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
-                        "--disable-pip-version-check", spec], check=True)
+        subprocess.run(
+            [
+                str(venv / "bin" / "python"),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                spec,
+            ],
+            check=True,
+        )
         marker.write_text(spec)
     return exe
 

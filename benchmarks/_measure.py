@@ -23,19 +23,27 @@ class Stats:
     exit_codes: tuple[int, ...]
 
 
-def run_once(cmd: Sequence[str], cwd: str | None = None,
-             env: dict[str, str] | None = None) -> tuple[float, float, float, int]:
+def run_once(
+    cmd: Sequence[str], cwd: str | None = None, env: dict[str, str] | None = None
+) -> tuple[float, float, float, int]:
     started = time.perf_counter()
-    proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        list(cmd), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
 
 
-def measure(cmd: Sequence[str], *, runs: int, cwd: str | None = None,
-            env: dict[str, str] | None = None, warmup: bool = True) -> Stats:
+def measure(
+    cmd: Sequence[str],
+    *,
+    runs: int,
+    cwd: str | None = None,
+    env: dict[str, str] | None = None,
+    warmup: bool = True,
+) -> Stats:
     if warmup:  # page cache and .pyc files, so the first timed run is not an outlier
         run_once(cmd, cwd, env)
     samples = [run_once(cmd, cwd, env) for _ in range(runs)]

@@ -131,8 +131,13 @@ def main(argv: list[str] | None = None) -> int:
     series: list[tuple[str, str, Callable[[int], str], list[int], str]] = [
         ("minified single line", "bundle.min.js", minified, line_sizes, "MB"),
         ("mixed code file", "app.py", mixed, mixed_sizes, "MB"),
-        ("workflow steps", ".github/workflows/many.yml", many_step_workflow, step_counts,
-         "1k steps"),
+        (
+            "workflow steps",
+            ".github/workflows/many.yml",
+            many_step_workflow,
+            step_counts,
+            "1k steps",
+        ),
     ]
     if args.open:
         small = [MB // 10, MB // 5, MB // 2]

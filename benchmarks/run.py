@@ -69,18 +69,23 @@ class Report:
     def add(self, row: Row) -> Row:
         self.rows.append(row)
         s = row.stats
-        shown = "skipped" if s is None else (
-            f"{s.wall:8.3f}s wall {s.cpu:8.3f}s cpu {s.rss_mib:7.1f} MiB  {row.mbps()} MB/s")
+        shown = (
+            "skipped"
+            if s is None
+            else (f"{s.wall:8.3f}s wall {s.cpu:8.3f}s cpu {s.rss_mib:7.1f} MiB  {row.mbps()} MB/s")
+        )
         print(f"  {row.case:<34} {row.tool:<34} {shown} {row.note}", flush=True)
         return row
 
     def _peer(self, row: Row) -> Row | None:
-        return next((r for r in self.rows if r.case == row.case and r.tool == row.ratio_of),
-                    None)
+        return next((r for r in self.rows if r.case == row.case and r.tool == row.ratio_of), None)
 
     def markdown(self) -> str:
-        out = ["| case | tool | wall s | CPU s | peak RSS MiB | MB/s | wall ratio | CPU ratio "
-               "| note |", "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+        out = [
+            "| case | tool | wall s | CPU s | peak RSS MiB | MB/s | wall ratio | CPU ratio "
+            "| note |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        ]
         for row in self.rows:
             s = row.stats
             peer = self._peer(row) if row.ratio_of else None
@@ -88,12 +93,18 @@ class Report:
             if s is not None and peer is not None and peer.stats is not None:
                 ratio = f"{s.wall / peer.stats.wall:.3f}× {peer.tool}"
                 cpu_ratio = f"{s.cpu / peer.stats.cpu:.3f}×" if peer.stats.cpu else ""
-            cells = ["—"] * 4 if s is None else [
-                f"{s.wall:.3f}", f"{s.cpu:.3f}", f"{s.rss_mib:.0f}", row.mbps() or "—"]
+            cells = (
+                ["—"] * 4
+                if s is None
+                else [f"{s.wall:.3f}", f"{s.cpu:.3f}", f"{s.rss_mib:.0f}", row.mbps() or "—"]
+            )
             runs = f"n={s.runs}" if s is not None else ""
             note = "; ".join(x for x in (runs, row.note) if x)
-            out.append(f"| {row.case} | {row.tool} | " + " | ".join(cells)
-                       + f" | {ratio} | {cpu_ratio} | {note} |")
+            out.append(
+                f"| {row.case} | {row.tool} | "
+                + " | ".join(cells)
+                + f" | {ratio} | {cpu_ratio} | {note} |"
+            )
         return "\n".join(out) + "\n"
 
 
@@ -107,12 +118,16 @@ def machine() -> str:
     except OSError:
         pass
     ds, wg = (version(tool) or f"{tool}: unavailable" for tool in (DETECT_SECRETS, WABAGUARD))
-    zizmors = f"{version(pinned_zizmor())} (pinned, for the ratio); " \
+    zizmors = (
+        f"{version(pinned_zizmor())} (pinned, for the ratio); "
         f"{version(ZIZMOR) or 'no zizmor'} (installed)"
+    )
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
-    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
-            f"{mem:.0f} GiB RAM; Python {platform.python_version()}; "
-            f"detect-secrets {ds}; {zizmors}; {wg}")
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
+        f"{mem:.0f} GiB RAM; Python {platform.python_version()}; "
+        f"detect-secrets {ds}; {zizmors}; {wg}"
+    )
 
 
 @functools.cache
@@ -162,17 +177,18 @@ def _reduced_wabaguard(root: Path, listing: Path) -> dict[tuple[str, str, str], 
     return found
 
 
-def compare_findings(report: Report, label: str, root: Path, listing: Path,
-                     ds_stdout: str) -> None:
+def compare_findings(report: Report, label: str, root: Path, listing: Path, ds_stdout: str) -> None:
     ds = _reduced_ds(ds_stdout)
     wg = _reduced_wabaguard(root, listing)
     missing = sorted(set(ds) - set(wg))
     extra = sorted(set(wg) - set(ds))
     moved = sorted(k for k in set(ds) & set(wg) if ds[k] != wg[k])
     same = not (missing or extra or moved)
-    text = (f"{label}: detect-secrets {len(ds)} secrets, wabaguard {len(wg)} on the same plugins;"
-            f" {'identical' if same else 'DIFFERENT'} (missed by wabaguard {len(missing)}, "
-            f"only wabaguard {len(extra)}, other first line {len(moved)})")
+    text = (
+        f"{label}: detect-secrets {len(ds)} secrets, wabaguard {len(wg)} on the same plugins;"
+        f" {'identical' if same else 'DIFFERENT'} (missed by wabaguard {len(missing)}, "
+        f"only wabaguard {len(extra)}, other first line {len(moved)})"
+    )
     for key in (missing + extra + moved)[:10]:
         text += f"\n    {key}: detect-secrets line {ds.get(key)}, wabaguard line {wg.get(key)}"
     print("  " + text)
@@ -180,15 +196,29 @@ def compare_findings(report: Report, label: str, root: Path, listing: Path,
 
 
 # wabaguard's default plugin set: detect-secrets' generic plugins only come with --entropy.
-SAME_PLUGINS = [arg for name in ("Base64HighEntropyString", "HexHighEntropyString",
-                                 "KeywordDetector", "IPPublicDetector")
-                for arg in ("--disable-plugin", name)]
+SAME_PLUGINS = [
+    arg
+    for name in (
+        "Base64HighEntropyString",
+        "HexHighEntropyString",
+        "KeywordDetector",
+        "IPPublicDetector",
+    )
+    for arg in ("--disable-plugin", name)
+]
 
 
 def ds_scan_cmd(target: str, cores: int | None = None) -> list[str]:
     cores_args = ["--cores", str(cores)] if cores is not None else []  # a top-level option
-    return [DETECT_SECRETS, *cores_args, "scan", "--all-files", "--no-verify", *SAME_PLUGINS,
-            target]
+    return [
+        DETECT_SECRETS,
+        *cores_args,
+        "scan",
+        "--all-files",
+        "--no-verify",
+        *SAME_PLUGINS,
+        target,
+    ]
 
 
 # -- the cases ---------------------------------------------------------------------------------
@@ -199,27 +229,75 @@ def hook_case(report: Report, runs: int) -> None:
     nbytes = sum(Path(f).stat().st_size for f in files)
     lines = sum(Path(f).read_text(encoding="utf-8").count("\n") for f in files)
     case = f"(a) hook: 5 files, {nbytes // 1024} KB, {lines} lines"
-    ds = report.add(Row(case, "detect-secrets-hook", measure(
-        [DS_HOOK, "--no-verify", *SAME_PLUGINS, *files], runs=max(runs, 5)), nbytes))
-    report.add(Row(case, "wabaguard scan", measure(
-        [WABAGUARD, "scan", "--no-progress", *files], runs=max(runs, 5)), nbytes, ds.tool))
-    report.add(Row(case, f"{version(pinned_zizmor())} (one workflow, reference)", measure(
-        [pinned_zizmor(), "--offline", "--no-progress", str(next(iter(sorted(
-            (_corpus.REPO / "tests" / "fixtures" / "workflows").glob("*.yml")))))],
-        runs=max(runs, 5))))
+    ds = report.add(
+        Row(
+            case,
+            "detect-secrets-hook",
+            measure([DS_HOOK, "--no-verify", *SAME_PLUGINS, *files], runs=max(runs, 5)),
+            nbytes,
+        )
+    )
+    report.add(
+        Row(
+            case,
+            "wabaguard scan",
+            measure([WABAGUARD, "scan", "--no-progress", *files], runs=max(runs, 5)),
+            nbytes,
+            ds.tool,
+        )
+    )
+    report.add(
+        Row(
+            case,
+            f"{version(pinned_zizmor())} (one workflow, reference)",
+            measure(
+                [
+                    pinned_zizmor(),
+                    "--offline",
+                    "--no-progress",
+                    str(
+                        next(
+                            iter(
+                                sorted(
+                                    (_corpus.REPO / "tests" / "fixtures" / "workflows").glob(
+                                        "*.yml"
+                                    )
+                                )
+                            )
+                        )
+                    ),
+                ],
+                runs=max(runs, 5),
+            ),
+        )
+    )
 
 
 def startup_case(report: Report, runs: int) -> None:
     case = "(b) start-up"
     base = report.add(Row(case, "python -c pass", measure([PY, "-c", "pass"], runs=max(runs, 5))))
-    report.add(Row(case, "import detect_secrets", measure(
-        [PY, "-c", "import detect_secrets"], runs=max(runs, 5)), ratio_of=base.tool))
-    report.add(Row(case, "import wabaguard.cli", measure(
-        [PY, "-c", "import wabaguard.cli"], runs=max(runs, 5)), ratio_of=base.tool))
+    report.add(
+        Row(
+            case,
+            "import detect_secrets",
+            measure([PY, "-c", "import detect_secrets"], runs=max(runs, 5)),
+            ratio_of=base.tool,
+        )
+    )
+    report.add(
+        Row(
+            case,
+            "import wabaguard.cli",
+            measure([PY, "-c", "import wabaguard.cli"], runs=max(runs, 5)),
+            ratio_of=base.tool,
+        )
+    )
     files = [str(p) for p in _corpus.hook_files()]
-    probe = ("import sys; from wabaguard.cli import main; main(['scan', '--no-progress', *sys.argv"
-             "[1:]]); print('requests imported:', 'requests' in sys.modules,"
-             " '| detect_secrets imported:', 'detect_secrets' in sys.modules, file=sys.stderr)")
+    probe = (
+        "import sys; from wabaguard.cli import main; main(['scan', '--no-progress', *sys.argv"
+        "[1:]]); print('requests imported:', 'requests' in sys.modules,"
+        " '| detect_secrets imported:', 'detect_secrets' in sys.modules, file=sys.stderr)"
+    )
     proc = subprocess.run([PY, "-c", probe, *files], capture_output=True, text=True, check=False)
     text = f"clean commit (the 5 hook files): {proc.stderr.strip().splitlines()[-1]}"
     print("  " + text)
@@ -236,14 +314,58 @@ def full_scan_case(report: Report, name: str, runs: int, ds_runs: int) -> None:
     with ds_out.open("w") as fh:  # once, untimed, for its findings
         subprocess.run(ds_scan_cmd(".", 2), cwd=root, stdout=fh, check=True)
     for jobs in (1, 2):
-        ds = report.add(Row(case, f"detect-secrets scan --cores {jobs}", measure(
-            ds_scan_cmd(".", jobs), runs=ds_runs, cwd=str(root), warmup=False), nbytes))
-        report.add(Row(case, f"wabaguard scan --jobs {jobs}", measure(
-            [WABAGUARD, "scan", "--no-progress", "--jobs", str(jobs), "--format", "json",
-             "--files-from", str(listing)], runs=runs, cwd=str(root)), nbytes, ds.tool))
-    report.add(Row(case, "wabaguard scan (default jobs)", measure(
-        [WABAGUARD, "scan", "--no-progress", "--format", "json", "--files-from", str(listing)],
-        runs=runs, cwd=str(root)), nbytes, "detect-secrets scan --cores 2"))
+        ds = report.add(
+            Row(
+                case,
+                f"detect-secrets scan --cores {jobs}",
+                measure(ds_scan_cmd(".", jobs), runs=ds_runs, cwd=str(root), warmup=False),
+                nbytes,
+            )
+        )
+        report.add(
+            Row(
+                case,
+                f"wabaguard scan --jobs {jobs}",
+                measure(
+                    [
+                        WABAGUARD,
+                        "scan",
+                        "--no-progress",
+                        "--jobs",
+                        str(jobs),
+                        "--format",
+                        "json",
+                        "--files-from",
+                        str(listing),
+                    ],
+                    runs=runs,
+                    cwd=str(root),
+                ),
+                nbytes,
+                ds.tool,
+            )
+        )
+    report.add(
+        Row(
+            case,
+            "wabaguard scan (default jobs)",
+            measure(
+                [
+                    WABAGUARD,
+                    "scan",
+                    "--no-progress",
+                    "--format",
+                    "json",
+                    "--files-from",
+                    str(listing),
+                ],
+                runs=runs,
+                cwd=str(root),
+            ),
+            nbytes,
+            "detect-secrets scan --cores 2",
+        )
+    )
     compare_findings(report, name, root, listing, ds_out.read_text())
 
 
@@ -251,20 +373,52 @@ def pathological_case(report: Report, runs: int, ds_large: bool) -> None:
     line = _corpus.minified_line()
     nbytes = line.stat().st_size
     case = f"(d) one minified line, {nbytes / MIB:.0f} MB"
-    ds = report.add(Row(case, "detect-secrets scan", measure(
-        ds_scan_cmd(str(line)), runs=runs, warmup=False), nbytes))
-    report.add(Row(case, "wabaguard scan", measure(
-        [WABAGUARD, "scan", "--no-progress", "--max-file-size", str(200 * MIB), str(line)],
-        runs=runs), nbytes, ds.tool, "goal ≤ 0.5 s, ≤ 100 MiB"))
+    ds = report.add(
+        Row(
+            case,
+            "detect-secrets scan",
+            measure(ds_scan_cmd(str(line)), runs=runs, warmup=False),
+            nbytes,
+        )
+    )
+    report.add(
+        Row(
+            case,
+            "wabaguard scan",
+            measure(
+                [WABAGUARD, "scan", "--no-progress", "--max-file-size", str(200 * MIB), str(line)],
+                runs=runs,
+            ),
+            nbytes,
+            ds.tool,
+            "goal ≤ 0.5 s, ≤ 100 MiB",
+        )
+    )
     mixed = _corpus.mixed_file()
     nbytes = mixed.stat().st_size
     case = f"(d) one mixed file, {nbytes / MIB:.0f} MB"
-    ds_row = report.add(Row(case, "detect-secrets scan", measure(
-        ds_scan_cmd(str(mixed)), runs=1, warmup=False) if ds_large else None, nbytes,
-        note="" if ds_large else "skipped with --quick (about two minutes a run)"))
-    report.add(Row(case, "wabaguard scan", measure(
-        [WABAGUARD, "scan", "--no-progress", "--max-file-size", str(200 * MIB), str(mixed)],
-        runs=runs), nbytes, ds_row.tool if ds_large else "", "goal: peak RSS ≤ 100 MiB"))
+    ds_row = report.add(
+        Row(
+            case,
+            "detect-secrets scan",
+            measure(ds_scan_cmd(str(mixed)), runs=1, warmup=False) if ds_large else None,
+            nbytes,
+            note="" if ds_large else "skipped with --quick (about two minutes a run)",
+        )
+    )
+    report.add(
+        Row(
+            case,
+            "wabaguard scan",
+            measure(
+                [WABAGUARD, "scan", "--no-progress", "--max-file-size", str(200 * MIB), str(mixed)],
+                runs=runs,
+            ),
+            nbytes,
+            ds_row.tool if ds_large else "",
+            "goal: peak RSS ≤ 100 MiB",
+        )
+    )
 
 
 def workflows_case(report: Report, runs: int) -> None:
@@ -286,23 +440,43 @@ def workflows_case(report: Report, runs: int) -> None:
         listing = _files_list(root)
         nbytes = _corpus.tree_bytes(root)
         case = f"(e) {count} workflow files, {label}"
-        peer_rows = [report.add(Row(case, f"{version(exe)} --offline ({kind})", measure(
-            [exe, "--offline", "--no-progress", "."], runs=runs, cwd=str(root)), nbytes))
-            for exe, kind in peers]
-        stats = measure([WABAGUARD, "scan", "--no-progress", "--files-from", str(listing)],
-                        runs=runs, cwd=str(root))
+        peer_rows = [
+            report.add(
+                Row(
+                    case,
+                    f"{version(exe)} --offline ({kind})",
+                    measure([exe, "--offline", "--no-progress", "."], runs=runs, cwd=str(root)),
+                    nbytes,
+                )
+            )
+            for exe, kind in peers
+        ]
+        stats = measure(
+            [WABAGUARD, "scan", "--no-progress", "--files-from", str(listing)],
+            runs=runs,
+            cwd=str(root),
+        )
         for index, peer in enumerate(peer_rows):
             tool = "wabaguard scan" if index == 0 else "wabaguard scan (same runs)"
-            report.add(Row(case, tool, stats, nbytes, peer.tool,
-                           goal if index == 0 else "reference: the installed zizmor"))
+            report.add(
+                Row(
+                    case,
+                    tool,
+                    stats,
+                    nbytes,
+                    peer.tool,
+                    goal if index == 0 else "reference: the installed zizmor",
+                )
+            )
         report.notes.append(f"workflow directory ({label}): {where}")
         print("  " + report.notes[-1])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="ansible-core only, one run of the slow peer cases")
+    parser.add_argument(
+        "--quick", action="store_true", help="ansible-core only, one run of the slow peer cases"
+    )
     parser.add_argument("--runs", type=int, default=3, help="timed runs per case (median)")
     parser.add_argument("--only", default="abcde", help="cases to run, e.g. 'ad'")
     args = parser.parse_args(argv)
@@ -315,7 +489,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "b" in args.only:
         startup_case(report, runs)
     if "c" in args.only:
-        for name in (("ansible_core",) if args.quick else ("sympy", "ansible_core")):
+        for name in ("ansible_core",) if args.quick else ("sympy", "ansible_core"):
             full_scan_case(report, name, runs, ds_runs)
     if "d" in args.only:
         pathological_case(report, 1 if args.quick else runs, ds_large=not args.quick)

@@ -130,47 +130,68 @@ def detect_secrets_samples(rng: random.Random) -> list[tuple[str, str]]:
     host = _pick(rng, low, 8)
     return [
         ("ArtifactoryDetector", f'artifactory_key = "AKC{_pick(rng, alnum_, 60)}"'),
-        ("ArtifactoryDetector", f"password: AP{rng.choice('0123456789ABCDEF')}"
-                                f"{_pick(rng, alnum_, 20)}"),
+        (
+            "ArtifactoryDetector",
+            f"password: AP{rng.choice('0123456789ABCDEF')}{_pick(rng, alnum_, 20)}",
+        ),
         ("AWSKeyDetector", f"key_id = 'AKIA{_pick(rng, up + '234567', 16)}'"),
         ("AWSKeyDetector", f'aws_secret_key = "{_pick(rng, b64, 40)}"'),
-        ("AzureStorageKeyDetector",
-         f"conn = 'DefaultEndpointsProtocol=https;AccountName={host};AccountKey="
-         f"{_pick(rng, b64, 86)}==;EndpointSuffix=core.windows.net'"),
+        (
+            "AzureStorageKeyDetector",
+            f"conn = 'DefaultEndpointsProtocol=https;AccountName={host};AccountKey="
+            f"{_pick(rng, b64, 86)}==;EndpointSuffix=core.windows.net'",
+        ),
         ("BasicAuthDetector", f"url = 'https://{host}:{_pick(rng, alnum_, 14)}@db.example.com/x'"),
         ("CloudantDetector", f"cloudant_password = '{_pick(rng, lhex, 64)}'"),
         ("CloudantDetector", f"url = 'https://{host}:{_pick(rng, lhex, 64)}@{host}.cloudant.com'"),
-        ("DiscordBotTokenDetector", f"TOKEN = 'M{_pick(rng, alnum_, 23)}.{_pick(rng, alnum_, 6)}."
-                                    f"{_pick(rng, alnum_, 27)}'"),
+        (
+            "DiscordBotTokenDetector",
+            f"TOKEN = 'M{_pick(rng, alnum_, 23)}.{_pick(rng, alnum_, 6)}.{_pick(rng, alnum_, 27)}'",
+        ),
         ("GitHubTokenDetector", f"token = 'ghp_{_pick(rng, alnum_, 36)}'"),
         ("GitLabTokenDetector", f"GITLAB_TOKEN=glpat-{_pick(rng, alnum_, 20)}"),
         ("IbmCloudIamDetector", f'ibm_cloud_iam_key = "{_pick(rng, alnum_ + "_-", 44)}"'),
         ("IbmCosHmacDetector", f"cos_hmac_secret_access_key = '{_pick(rng, lhex, 48)}'"),
-        ("JwtTokenDetector", f"Authorization: Bearer {jwt_head}.{jwt_body}."
-                             f"{_pick(rng, alnum_ + '-_', 43)}"),
+        (
+            "JwtTokenDetector",
+            f"Authorization: Bearer {jwt_head}.{jwt_body}.{_pick(rng, alnum_ + '-_', 43)}",
+        ),
         ("MailchimpDetector", f"MAILCHIMP = '{_pick(rng, lhex, 32)}-us{rng.randrange(1, 20)}'"),
-        ("NpmDetector",
-         "//registry.npmjs.org/" + ":_authToken=" + f"npm_{_pick(rng, alnum_, 36)}"),
-        ("OpenAIDetector", f"OPENAI_API_KEY='sk-{_pick(rng, alnum_, 20)}{openai_mark}"
-                           f"{_pick(rng, alnum_, 20)}'"),
+        ("NpmDetector", "//registry.npmjs.org/" + ":_authToken=" + f"npm_{_pick(rng, alnum_, 36)}"),
+        (
+            "OpenAIDetector",
+            "OPENAI_API_KEY="
+            + f"'sk-{_pick(rng, alnum_, 20)}{openai_mark}{_pick(rng, alnum_, 20)}'",
+        ),
         ("PrivateKeyDetector", "-----" + " ".join(("BEGIN", "RSA", "PRIVATE", "KEY")) + "-----"),
         ("PypiTokenDetector", f"password = pypi-{pypi_mark}{_pick(rng, alnum_ + '-_', 80)}"),
         ("SendGridDetector", f"SENDGRID = 'SG.{_pick(rng, alnum_, 22)}.{_pick(rng, alnum_, 43)}'"),
-        ("SlackDetector", f"slack = 'xoxb-{_pick(rng, dig, 12)}-{_pick(rng, dig, 12)}-"
-                          f"{_pick(rng, low + dig, 24)}'"),
-        ("SlackDetector", f"hook = 'https://hooks.slack.com/services/T{_pick(rng, up + dig, 8)}/"
-                          f"B{_pick(rng, up + dig, 8)}/{_pick(rng, alnum_, 24)}'"),
+        (
+            "SlackDetector",
+            f"slack = 'xoxb-{_pick(rng, dig, 12)}-{_pick(rng, dig, 12)}-"
+            f"{_pick(rng, low + dig, 24)}'",
+        ),
+        (
+            "SlackDetector",
+            f"hook = 'https://hooks.slack.com/services/T{_pick(rng, up + dig, 8)}/"
+            f"B{_pick(rng, up + dig, 8)}/{_pick(rng, alnum_, 24)}'",
+        ),
         ("SoftlayerDetector", f'softlayer_api_key = "{_pick(rng, low + dig, 64)}"'),
         ("SquareOAuthDetector", f"SQUARE = 'sq0csp-{_pick(rng, alnum_ + '-_', 43)}'"),
         ("StripeDetector", "stripe.api_" + f"key = 'sk_live_{_pick(rng, alnum_, 24)}'"),
-        ("TelegramBotTokenDetector",
-         f"BOT = '{_pick(rng, dig, 9)}:{_pick(rng, alnum_ + '-_', 35)}'"),
+        (
+            "TelegramBotTokenDetector",
+            f"BOT = '{_pick(rng, dig, 9)}:{_pick(rng, alnum_ + '-_', 35)}'",
+        ),
         ("TwilioKeyDetector", f"TWILIO_SID = 'AC{_pick(rng, lhex, 32)}'"),
         ("TwilioKeyDetector", f"twilio_key = 'SK{_pick(rng, lhex, 32)}'"),
         # Generic plugins (wabaguard runs them with --entropy).
         ("Base64HighEntropyString", f"blob = '{_pick(rng, b64, 40)}'"),
         ("HexHighEntropyString", f'digest = "{_pick(rng, lhex, 40)}"'),
         ("KeywordDetector", "db_" + f'password = "{_pick(rng, alnum_, 12)}"'),
-        ("IPPublicDetector", f"server = '{rng.randrange(11, 99)}.{rng.randrange(256)}."
-                             f"{rng.randrange(256)}.{rng.randrange(1, 255)}'"),
+        (
+            "IPPublicDetector",
+            f"server = '{rng.randrange(11, 99)}.{rng.randrange(256)}."
+            f"{rng.randrange(256)}.{rng.randrange(1, 255)}'",
+        ),
     ]

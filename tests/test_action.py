@@ -130,8 +130,9 @@ class Run:
 class ActionRunner:
     """Runs action.yml's ``run:`` steps in order, like the runner's composite handler."""
 
-    def __init__(self, tmp: Path, workspace: Path, wabaguard_shim: Path | None,
-                 action_path: Path = ROOT) -> None:
+    def __init__(
+        self, tmp: Path, workspace: Path, wabaguard_shim: Path | None, action_path: Path = ROOT
+    ) -> None:
         self.tmp = tmp
         self.action_path = action_path
         self.workspace = workspace
@@ -143,8 +144,13 @@ class ActionRunner:
         for f in (self.summary, self.github_env):
             f.write_text("", encoding="utf-8")
 
-    def evaluate(self, text: str, inputs: Mapping[str, str], github: Mapping[str, str],
-                 steps: Mapping[str, Mapping[str, str]]) -> str:
+    def evaluate(
+        self,
+        text: str,
+        inputs: Mapping[str, str],
+        github: Mapping[str, str],
+        steps: Mapping[str, Mapping[str, str]],
+    ) -> str:
         def one(match: re.Match[str]) -> str:
             expr = match.group(1)
             if expr.startswith("inputs."):
@@ -158,8 +164,12 @@ class ActionRunner:
 
         return EXPRESSION.sub(one, text)
 
-    def run(self, with_: Mapping[str, str] | None = None, base_ref: str = "",
-            stop_after: str | None = None) -> Run:
+    def run(
+        self,
+        with_: Mapping[str, str] | None = None,
+        base_ref: str = "",
+        stop_after: str | None = None,
+    ) -> Run:
         action = load_action()
         inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
         unknown = set(with_ or {}) - set(inputs)
@@ -182,26 +192,35 @@ class ActionRunner:
             assert step.get("shell") == "bash"
             output_file = self.tmp / f"output-{index}"
             output_file.write_text("", encoding="utf-8")
-            env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "SYSTEMROOT", "PYTHONPATH",
-                                              "TMPDIR") if k in os.environ}
-            env.update({
-                "CI": "true",
-                "GITHUB_ACTIONS": "true",
-                "GITHUB_ACTION_PATH": str(self.action_path),
-                "GITHUB_WORKSPACE": str(self.workspace),
-                "GITHUB_OUTPUT": str(output_file),
-                "GITHUB_STEP_SUMMARY": str(self.summary),
-                "GITHUB_ENV": str(self.github_env),
-                "RUNNER_TEMP": str(self.runner_temp),
-                "RUNNER_OS": {"win32": "Windows", "darwin": "macOS"}.get(sys.platform, "Linux"),
-            })
+            env = {
+                k: os.environ[k]
+                for k in ("PATH", "HOME", "LANG", "SYSTEMROOT", "PYTHONPATH", "TMPDIR")
+                if k in os.environ
+            }
+            env.update(
+                {
+                    "CI": "true",
+                    "GITHUB_ACTIONS": "true",
+                    "GITHUB_ACTION_PATH": str(self.action_path),
+                    "GITHUB_WORKSPACE": str(self.workspace),
+                    "GITHUB_OUTPUT": str(output_file),
+                    "GITHUB_STEP_SUMMARY": str(self.summary),
+                    "GITHUB_ENV": str(self.github_env),
+                    "RUNNER_TEMP": str(self.runner_temp),
+                    "RUNNER_OS": {"win32": "Windows", "darwin": "macOS"}.get(sys.platform, "Linux"),
+                }
+            )
             for name, value in (step.get("env") or {}).items():
                 env[name] = self.evaluate(str(value), inputs, github, steps)
             script = self.tmp / f"step-{index}.sh"
             script.write_text(step["run"], encoding="utf-8")
             proc = subprocess.run(
                 [BASH, "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-                cwd=self.workspace, env=env, capture_output=True, text=True, timeout=60,
+                cwd=self.workspace,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
             )
             ran.append(sid)
             stdout.append(proc.stdout)
@@ -212,11 +231,20 @@ class ActionRunner:
                 break  # later steps have no `if: always()`: the runner skips them
             if sid == stop_after:
                 break
-        outputs = {name: self.evaluate(str(spec["value"]), inputs, github, steps)
-                   for name, spec in action["outputs"].items()}
-        return Run(status, "".join(stdout), "".join(stderr),
-                   self.summary.read_text(encoding="utf-8"),
-                   self.github_env.read_text(encoding="utf-8"), steps, outputs, ran)
+        outputs = {
+            name: self.evaluate(str(spec["value"]), inputs, github, steps)
+            for name, spec in action["outputs"].items()
+        }
+        return Run(
+            status,
+            "".join(stdout),
+            "".join(stderr),
+            self.summary.read_text(encoding="utf-8"),
+            self.github_env.read_text(encoding="utf-8"),
+            steps,
+            outputs,
+            ran,
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -225,9 +253,22 @@ class ActionRunner:
 
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(
-        [GIT or "git", "-c", "user.name=t", "-c", "user.email=t@example.invalid",
-         "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
-        cwd=cwd, check=True, capture_output=True, text=True,
+        [
+            GIT or "git",
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
 
 
@@ -253,7 +294,8 @@ def shim(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     except ImportError:
         return None
     assert Path(wabaguard.__file__).resolve().is_relative_to(ROOT / "src"), (
-        "the wabaguard under test must be this checkout's")
+        "the wabaguard under test must be this checkout's"
+    )
     path = tmp_path_factory.mktemp("bin") / "wabaguard"
     path.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m wabaguard "$@"\n', encoding="utf-8")
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
@@ -266,8 +308,10 @@ def secret() -> str:
 
 
 def sarif_schema() -> dict[str, Any] | None:
-    candidates = [ROOT / "tests" / "data" / "sarif-schema-2.1.0.json",
-                  Path("/work/shared/schemas/sarif-schema-2.1.0.json")]
+    candidates = [
+        ROOT / "tests" / "data" / "sarif-schema-2.1.0.json",
+        Path("/work/shared/schemas/sarif-schema-2.1.0.json"),
+    ]
     if os.environ.get("WABAGUARD_SARIF_SCHEMA"):
         candidates.insert(0, Path(os.environ["WABAGUARD_SARIF_SCHEMA"]))
     for path in candidates:
@@ -299,8 +343,9 @@ def annotations(stdout: str) -> list[str]:
 
 
 def test_repository_with_a_finding(tmp_path: Path, shim: Path | None, secret: str) -> None:
-    repo = make_repo(tmp_path / "repo", {"app/settings.py": python_with_key(secret),
-                                          "README.md": "hello\n"})
+    repo = make_repo(
+        tmp_path / "repo", {"app/settings.py": python_with_key(secret), "README.md": "hello\n"}
+    )
     result = ActionRunner(tmp_path, repo, shim).run({"sarif-file": "wabaguard.sarif"})
 
     assert result.status == 1, result.stderr
@@ -346,8 +391,9 @@ def test_repository_without_findings(tmp_path: Path, shim: Path | None) -> None:
     assert sarif["runs"][0]["results"] == []
 
 
-def test_fail_on_critical_lets_a_high_finding_pass(tmp_path: Path, shim: Path | None,
-                                                    secret: str) -> None:
+def test_fail_on_critical_lets_a_high_finding_pass(
+    tmp_path: Path, shim: Path | None, secret: str
+) -> None:
     repo = make_repo(tmp_path / "repo", {"settings.py": python_with_key(secret)})
     result = ActionRunner(tmp_path, repo, shim).run({"fail-on": "critical"})
 
@@ -358,8 +404,9 @@ def test_fail_on_critical_lets_a_high_finding_pass(tmp_path: Path, shim: Path | 
     assert secret not in result.everything()
 
 
-def test_annotations_and_summary_can_be_turned_off(tmp_path: Path, shim: Path | None,
-                                                  secret: str) -> None:
+def test_annotations_and_summary_can_be_turned_off(
+    tmp_path: Path, shim: Path | None, secret: str
+) -> None:
     repo = make_repo(tmp_path / "repo", {"settings.py": python_with_key(secret)})
     result = ActionRunner(tmp_path, repo, shim).run({"annotations": "false", "summary": "False"})
 
@@ -372,16 +419,18 @@ def test_annotations_and_summary_can_be_turned_off(tmp_path: Path, shim: Path | 
 
 
 @pytest.mark.parametrize("name", ["annotations", "summary", "only-changed"])
-def test_a_malformed_boolean_input_is_a_usage_error(tmp_path: Path, shim: Path | None,
-                                                    name: str) -> None:
+def test_a_malformed_boolean_input_is_a_usage_error(
+    tmp_path: Path, shim: Path | None, name: str
+) -> None:
     repo = make_repo(tmp_path / "repo", {"a.txt": "a\n"})
     result = ActionRunner(tmp_path, repo, shim).run({name: "yes please"})
     assert result.status == 2
     assert f"::error title=wabaguard::{name} must be true or false" in result.stdout
 
 
-def test_path_input_is_never_read_as_an_option(tmp_path: Path, shim: Path | None,
-                                               secret: str) -> None:
+def test_path_input_is_never_read_as_an_option(
+    tmp_path: Path, shim: Path | None, secret: str
+) -> None:
     repo = make_repo(tmp_path / "repo", {"--help": python_with_key(secret)})
     result = ActionRunner(tmp_path, repo, shim).run({"path": "--help"})
     assert "Usage:" not in result.stdout
@@ -392,8 +441,11 @@ def test_path_input_is_never_read_as_an_option(tmp_path: Path, shim: Path | None
 def test_install_step_installs_the_actions_own_code(tmp_path: Path, secret: str) -> None:
     """The full sequence, pip included, from a copy of this checkout as the action path."""
     action_path = tmp_path / "action"
-    shutil.copytree(ROOT / "src", action_path / "src",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copytree(
+        ROOT / "src",
+        action_path / "src",
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+    )
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         if (ROOT / name).is_file():
             shutil.copy2(ROOT / name, action_path / name)
@@ -435,11 +487,14 @@ def pull_request(tmp_path: Path, secret: str) -> dict[str, Any]:
     events: `git init`, `fetch --depth=1` of the merge commit, `checkout`.
     """
     old_secret = fakes.aws_access_key_id(seed=11)
-    src = make_repo(tmp_path / "src", {
-        "legacy/old.py": python_with_key(old_secret),
-        "docs/guide.md": "guide\n",
-        "gone.txt": "soon deleted\n",
-    })
+    src = make_repo(
+        tmp_path / "src",
+        {
+            "legacy/old.py": python_with_key(old_secret),
+            "docs/guide.md": "guide\n",
+            "gone.txt": "soon deleted\n",
+        },
+    )
     for i in range(40):  # enough history that a depth-1 checkout lacks the merge base
         (src / "docs" / "guide.md").write_text(f"guide {i}\n", encoding="utf-8")
         git(src, "commit", "-q", "-am", f"main {i}")
@@ -465,18 +520,26 @@ def pull_request(tmp_path: Path, secret: str) -> dict[str, Any]:
     workspace.mkdir()
     git(workspace, "init", "-q")
     git(workspace, "remote", "add", "origin", origin.as_uri())
-    git(workspace, "fetch", "-q", "--no-tags", "--depth=1", "origin",
-        "+refs/pull/1/merge:refs/remotes/pull/1/merge")
+    git(
+        workspace,
+        "fetch",
+        "-q",
+        "--no-tags",
+        "--depth=1",
+        "origin",
+        "+refs/pull/1/merge:refs/remotes/pull/1/merge",
+    )
     git(workspace, "checkout", "-q", "--force", "refs/remotes/pull/1/merge")
     assert git(workspace, "rev-parse", "--is-shallow-repository") == "true"
     return {"workspace": workspace, "old_secret": old_secret}
 
 
-def test_only_changed_scans_the_pull_requests_files(tmp_path: Path, shim: Path | None,
-                                                    secret: str,
-                                                    pull_request: dict[str, Any]) -> None:
+def test_only_changed_scans_the_pull_requests_files(
+    tmp_path: Path, shim: Path | None, secret: str, pull_request: dict[str, Any]
+) -> None:
     result = ActionRunner(tmp_path, pull_request["workspace"], shim).run(
-        {"only-changed": "true", "sarif-file": "wabaguard.sarif"}, base_ref="main")
+        {"only-changed": "true", "sarif-file": "wabaguard.sarif"}, base_ref="main"
+    )
 
     assert result.status == 1, result.stdout + result.stderr
     assert "::warning" not in result.stdout
@@ -491,10 +554,12 @@ def test_only_changed_scans_the_pull_requests_files(tmp_path: Path, shim: Path |
     assert secret not in everything and pull_request["old_secret"] not in everything
 
 
-def test_only_changed_with_path_limits_the_diff(tmp_path: Path, shim: Path | None,
-                                                pull_request: dict[str, Any]) -> None:
+def test_only_changed_with_path_limits_the_diff(
+    tmp_path: Path, shim: Path | None, pull_request: dict[str, Any]
+) -> None:
     result = ActionRunner(tmp_path, pull_request["workspace"], shim).run(
-        {"only-changed": "true", "path": "docs"}, base_ref="main")
+        {"only-changed": "true", "path": "docs"}, base_ref="main"
+    )
     assert result.status == 0, result.stdout + result.stderr
     listed = Path(result.steps["changed"]["files-from"]).read_text(encoding="utf-8").split()
     assert listed == ["docs/guide.md"]
@@ -502,7 +567,8 @@ def test_only_changed_with_path_limits_the_diff(tmp_path: Path, shim: Path | Non
 
 
 def test_without_only_changed_the_whole_checkout_is_scanned(
-        tmp_path: Path, shim: Path | None, pull_request: dict[str, Any]) -> None:
+    tmp_path: Path, shim: Path | None, pull_request: dict[str, Any]
+) -> None:
     result = ActionRunner(tmp_path, pull_request["workspace"], shim).run(base_ref="main")
     assert result.status == 1
     assert result.outputs["findings"] == "2"
@@ -510,9 +576,11 @@ def test_without_only_changed_the_whole_checkout_is_scanned(
 
 
 def test_only_changed_outside_a_pull_request_scans_everything(
-        tmp_path: Path, shim: Path | None, pull_request: dict[str, Any]) -> None:
+    tmp_path: Path, shim: Path | None, pull_request: dict[str, Any]
+) -> None:
     result = ActionRunner(tmp_path, pull_request["workspace"], shim).run(
-        {"only-changed": "true"}, base_ref="")
+        {"only-changed": "true"}, base_ref=""
+    )
     assert "::warning title=wabaguard::only-changed: not a pull request" in result.stdout
     assert result.outputs["findings"] == "2"
 
@@ -570,8 +638,12 @@ def test_workflow_permissions_are_minimal() -> None:
 
 def test_ci_dogfoods_the_action_and_uploads_its_sarif() -> None:
     jobs = load_workflows()[WORKFLOWS / "ci.yml"]["jobs"]
-    ours = [(name, step) for name, job in jobs.items() for step in job["steps"]
-            if step.get("uses") in ("$/", "./")]
+    ours = [
+        (name, step)
+        for name, job in jobs.items()
+        for step in job["steps"]
+        if step.get("uses") in ("$/", "./")
+    ]
     assert ours
     sarif_jobs = [name for name, step in ours if step.get("with", {}).get("sarif-file")]
     assert sarif_jobs
@@ -592,8 +664,13 @@ def test_zizmor_reports_nothing() -> None:
     zizmor = shutil.which("zizmor")
     if zizmor is None:
         pytest.skip("zizmor is not installed")
-    proc = subprocess.run([zizmor, "--offline", "--format", "json", str(ACTION), str(WORKFLOWS)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    proc = subprocess.run(
+        [zizmor, "--offline", "--format", "json", str(ACTION), str(WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert json.loads(proc.stdout) == []
 
@@ -601,9 +678,24 @@ def test_zizmor_reports_nothing() -> None:
 def test_wabaguard_reports_nothing_on_the_action_and_workflows(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "wabaguard", "scan", "--no-progress", "--format", "json",
-         "--output", str(report), "--", "action.yml", ".github/workflows"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "wabaguard",
+            "scan",
+            "--no-progress",
+            "--format",
+            "json",
+            "--output",
+            str(report),
+            "--",
+            "action.yml",
+            ".github/workflows",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     document = json.loads(report.read_text(encoding="utf-8"))
     assert document["findings"] == [], document["findings"]

@@ -23,9 +23,7 @@ def plant(directory: Path) -> dict[str, str]:
         "github-token": fakes.github_token(seed=2),
     }
     (directory / "settings.py").write_text(
-        "import os\n"
-        f'AWS_KEY = "{secrets["aws-access-key"]}"\n'
-        "DEBUG = True\n",
+        f'import os\nAWS_KEY = "{secrets["aws-access-key"]}"\nDEBUG = True\n',
         encoding="utf-8",
     )
     (directory / "deploy.sh").write_text(
@@ -77,7 +75,9 @@ def test_key_captured_with_its_delimiters_is_pointed_at_exactly(
     assert result.code == 1, result.err
     [finding] = [f for f in result.json()["findings"] if f["rule"] == "artifactory-credentials"]
     assert (finding["column"], finding["end_column"]) == (
-        len(before) + 1, len(before) + 1 + len(key))
+        len(before) + 1,
+        len(before) + 1 + len(key),
+    )
     assert after.strip() in finding["snippet"]  # what follows the key is not masked
 
 
@@ -225,9 +225,11 @@ def test_baseline_round_trip_with_detect_secrets(run_cli, tmp_path: Path) -> Non
     assert [f["path"] for f in result.json()["findings"]] == ["new.py"]
     # Plain detect-secrets opens it.
     report = subprocess.run(
-        [sys.executable, "-m", "detect_secrets", "audit", "--report",
-         ".secrets.baseline"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "detect_secrets", "audit", "--report", ".secrets.baseline"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert report.returncode == 0, report.stderr
     types = {item["types"][0] for item in json.loads(report.stdout)["results"]}
@@ -361,7 +363,11 @@ def test_subprocess_entry_point(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     proc = subprocess.run(
         [sys.executable, "-m", "wabaguard", "scan", "--format", "json"],
-        cwd=tmp_path, capture_output=True, text=True, check=False, env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
     )
     assert proc.returncode == 1, proc.stderr
     assert {f["rule"] for f in json.loads(proc.stdout)["findings"]} >= {"aws-access-key"}
@@ -371,7 +377,10 @@ def test_repository_scans_clean(tmp_path: Path) -> None:
     """Dogfooding: this repository holds no token-shaped literal."""
     proc = subprocess.run(
         [sys.executable, "-m", "wabaguard", "scan", "--format", "json", "--no-progress", "."],
-        cwd=REPO, capture_output=True, text=True, check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     doc = json.loads(proc.stdout)
     assert doc["findings"] == [], [(f["path"], f["line"], f["rule"]) for f in doc["findings"]]
@@ -383,7 +392,7 @@ def test_demo_scans_a_generated_sample(run_cli) -> None:
     assert result.code == 1
     rules = {f["rule"] for f in result.json()["findings"]}
     assert "meta-access-token" in rules
-    assert "EAAB" not in result.out.replace("'EAAB…'", "").replace('EAAB********', "")
+    assert "EAAB" not in result.out.replace("'EAAB…'", "").replace("EAAB********", "")
 
 
 def test_parallel_scan_matches_serial(run_cli, tmp_path: Path) -> None:
@@ -430,15 +439,17 @@ def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert b"wabaguard: 3/3 files" in seen
-    piped = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
-                           capture_output=True, check=False)
+    piped = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, check=False
+    )
     assert b"files" not in piped.stderr
 
 
 def test_output_directories_are_created(run_cli, tmp_path: Path) -> None:
     plant(tmp_path)
-    result = run_cli("scan", "-o", "out/deep/report.txt", "--report", "sarif=out/x/r.sarif",
-                     cwd=tmp_path)
+    result = run_cli(
+        "scan", "-o", "out/deep/report.txt", "--report", "sarif=out/x/r.sarif", cwd=tmp_path
+    )
     assert result.code == 1
     assert (tmp_path / "out" / "deep" / "report.txt").read_text().count("aws-access-key") == 1
     assert (tmp_path / "out" / "x" / "r.sarif").is_file()
@@ -479,8 +490,9 @@ def test_a_clean_hook_run_imports_no_network_stack(tmp_path: Path) -> None:
         "heavy = [m for m in ('requests', 'detect_secrets', 'pathspec') if m in sys.modules]\n"
         "print(rc, heavy)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                          text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
     assert proc.stdout.strip().splitlines()[-1] == "0 []"
 
 
@@ -499,8 +511,9 @@ def test_a_workflow_pinning_images_by_digest_loads_no_detect_secrets(tmp_path: P
         "import sys\nfrom wabaguard.cli import main\nrc = main(['scan', '.'])\n"
         "print(rc, 'detect_secrets' in sys.modules)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                          text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
     assert proc.stdout.strip().splitlines()[-1] == "0 False"
 
 
@@ -519,6 +532,7 @@ def test_a_config_naming_no_rule_loads_no_rule_module(
         "import sys\nfrom wabaguard.cli import main\nrc = main(['scan', 'a.py'])\n"
         "print(rc, 'wabaguard.workflows.rules' in sys.modules)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                          text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
     assert proc.stdout.strip().splitlines()[-1] == f"0 {rules_loaded}"

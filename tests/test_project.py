@@ -69,19 +69,31 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     test_command = block[1]
     for part in test_command.split(" && "):
-        assert part.replace("python3 -m pip install", "python3 -m pip install --quiet "
-                            "--disable-pip-version-check") in ci or part in ci, part
+        assert (
+            part.replace(
+                "python3 -m pip install",
+                "python3 -m pip install --quiet --disable-pip-version-check",
+            )
+            in ci
+            or part in ci
+        ), part
 
 
 def test_ruff_clean() -> None:
-    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks"],
-                          cwd=REPO, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:]
 
 
 def test_mypy_strict_clean() -> None:
-    proc = subprocess.run([sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stdout[-3000:]
 
 
@@ -95,10 +107,29 @@ def test_repository_scans_clean_with_plain_detect_secrets() -> None:
     """Fake credentials are built at run time: detect-secrets finds nothing committed."""
     import json
 
-    proc = subprocess.run([sys.executable, "-m", "detect_secrets", "scan"], cwd=REPO,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "detect_secrets", "scan"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     results = json.loads(proc.stdout)["results"]
-    hits = [(path, item["line_number"], item["type"])
-            for path, items in results.items() for item in items]
+    hits = [
+        (path, item["line_number"], item["type"])
+        for path, items in results.items()
+        for item in items
+    ]
     assert hits == [], hits
+
+
+def test_ruff_format_clean() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "src", "tests", "benchmarks", "fuzz"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]

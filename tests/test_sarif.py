@@ -71,6 +71,8 @@ def test_fingerprints_survive_line_moves(run_cli, tmp_path: Path) -> None:
     after = json.loads(run_cli("scan", "--format", "sarif", cwd=tmp_path).out)
     fp = [run["results"][0]["partialFingerprints"] for run in (before["runs"][0], after["runs"][0])]
     assert fp[0] == fp[1]
-    lines = [d["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"]
-             for d in (before, after)]
+    lines = [
+        d["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"]
+        for d in (before, after)
+    ]
     assert lines == [1, 4]

@@ -429,8 +429,9 @@ def explain(rule_id: str) -> int:
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text",
-              show_default=True)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True
+)
 def demo(fmt: str) -> int:
     """Scan a generated sample WhatsApp integration (fake credentials) to see wabaguard work."""
     import tempfile

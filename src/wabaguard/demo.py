@@ -26,10 +26,10 @@ def write_sample(root: Path) -> None:
     (root / "app").mkdir()
     (root / "app" / "settings.py").write_text(
         "import os\n\n"
-        "PHONE_NUMBER_ID = \"106540352242922\"  # an id, not a secret\n"
-        f"WHATSAPP_TOKEN = \"{_meta_token()}\"\n"
-        f"META_APP_SECRET = \"{app_secret}\"\n"
-        "VERIFY_TOKEN = os.environ[\"WHATSAPP_VERIFY_TOKEN\"]  # the right way\n",
+        'PHONE_NUMBER_ID = "106540352242922"  # an id, not a secret\n'
+        f'WHATSAPP_TOKEN = "{_meta_token()}"\n'
+        f'META_APP_SECRET = "{app_secret}"\n'
+        'VERIFY_TOKEN = os.environ["WHATSAPP_VERIFY_TOKEN"]  # the right way\n',
         encoding="utf-8",
     )
     (root / ".env.example").write_text(
@@ -50,8 +50,8 @@ def write_sample(root: Path) -> None:
         "      - name: Send a deploy message\n"
         "        run: |\n"
         "          set -x\n"
-        "          curl -v -H \"Authorization: Bearer ${{ secrets.WHATSAPP_TOKEN }}\" \\\n"
+        '          curl -v -H "Authorization: Bearer ${{ secrets.WHATSAPP_TOKEN }}" \\\n'
         "            https://graph.facebook.com/v21.0/106540352242922/messages\n"
-        "          echo \"token is $WA_TOKEN\"\n",
+        '          echo "token is $WA_TOKEN"\n',
         encoding="utf-8",
     )

@@ -115,7 +115,11 @@ def _git_ignores(path: str) -> bool:
     try:
         proc = subprocess.run(
             ["git", *_GIT_SAFE_CONFIG, "-C", target, "check-ignore", "-q", "--", target],
-            capture_output=True, stdin=subprocess.DEVNULL, check=False, timeout=60, env=env,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            check=False,
+            timeout=60,
+            env=env,
         )
     except (OSError, subprocess.TimeoutExpired):
         return False

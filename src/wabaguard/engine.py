@@ -103,7 +103,8 @@ class Engine:
         )
         self.every_line = any(b.prefilter is None for b in self.builtins)
         self._builtin_regex = {
-            b.class_name: rx for b, rx in zip(self.builtins, self._builtin_filters, strict=True)
+            b.class_name: rx
+            for b, rx in zip(self.builtins, self._builtin_filters, strict=True)
             if rx is not None
         }
         own = [_scoped(d.prefilter) for d in self.detectors]
@@ -112,15 +113,20 @@ class Engine:
         # The fast first stage: a few cheap searches whose union is a superset of the union of
         # the prefilters (see ``build_gates``). The second stage is each prefilter on its line.
         own_patterns = [d.prefilter for d in self.detectors]
-        builtin_patterns = [re.compile(b.gate or b.prefilter) for b in self.builtins
-                            if b.prefilter is not None]
+        builtin_patterns = [
+            re.compile(b.gate or b.prefilter) for b in self.builtins if b.prefilter is not None
+        ]
         self.gates = build_gates(own_patterns + builtin_patterns)
         self._owners: tuple[Detector | BuiltinPlugin, ...] = (
-            *self.detectors, *(b for b in self.builtins if b.prefilter is not None))
+            *self.detectors,
+            *(b for b in self.builtins if b.prefilter is not None),
+        )
         # For files detect-secrets' own file filters skip (images, lock files, swagger).
         self._own_gates = build_gates(own_patterns)
-        self._exact = (*own_patterns, *(self._builtin_regex[b.class_name] for b in self.builtins
-                                        if b.prefilter is not None))
+        self._exact = (
+            *own_patterns,
+            *(self._builtin_regex[b.class_name] for b in self.builtins if b.prefilter is not None),
+        )
         self._ds: Any = None  # the detect-secrets pipeline, imported on first candidate line
 
     @cached_property
@@ -135,8 +141,10 @@ class Engine:
         before and after that stretch bound the search; otherwise a match lies within its
         greatest width (its reach) either side of the hit."""
         run = next((g.run for g in self.gates if g.kind == "run"), 0)
-        starts = (*(True for _ in self.detectors),
-                  *(b.gate is None for b in self.builtins if b.prefilter is not None))
+        starts = (
+            *(True for _ in self.detectors),
+            *(b.gate is None for b in self.builtins if b.prefilter is not None),
+        )
         literal: list[_Confirm] = []
         runs: list[_Confirm] = []
         around: list[_Confirm] = []
@@ -175,7 +183,12 @@ class Engine:
             hits = range(len(chunk)) if every_line else candidate_lines(gates, chunk)
             for index in hits:
                 yield from self._scan_candidate(
-                    path, window, offset + index, first_lineno + index, state, occurrences,
+                    path,
+                    window,
+                    offset + index,
+                    first_lineno + index,
+                    state,
+                    occurrences,
                     with_builtins,
                 )
             first_lineno += len(chunk)
@@ -214,8 +227,9 @@ class Engine:
                 continue
             yield self._finding(path, lineno, match, snippet, occurrences)
 
-    def _line_matches(self, path: str, window: list[str], index: int,
-                      with_builtins: bool) -> list[Match]:
+    def _line_matches(
+        self, path: str, window: list[str], index: int, with_builtins: bool
+    ) -> list[Match]:
         line = window[index]
         owners = self._line_owners(line)
         context = LineContext(window, index, path)
@@ -261,8 +275,11 @@ class Engine:
                 text = folded
             checks = self._confirm_plans[gate.kind]
             capped = gate.kind == "run"
-            hits = (_ascii_runs(line, gate.run, gate.owners) if capped and line.isascii()
-                    else gate.hits(text))
+            hits = (
+                _ascii_runs(line, gate.run, gate.owners)
+                if capped and line.isascii()
+                else gate.hits(text)
+            )
             for start, end, who in hits:
                 if capped and end - start > MAX_WINDOW:
                     end = start + MAX_WINDOW  # a huge run is looked at 4 KiB deep
@@ -286,8 +303,9 @@ class Engine:
         if isinstance(check, BuiltinPlugin):
             found: list[Match] = self._pipeline().scan(path, [text], 0, text, [check])
             return found
-        return [m for m in check.scan_line(text, LineContext([text], 0, path))
-                if self._enabled(m.rule)]
+        return [
+            m for m in check.scan_line(text, LineContext([text], 0, path)) if self._enabled(m.rule)
+        ]
 
     def _finding(
         self,
@@ -326,15 +344,24 @@ class Engine:
 
     # -- detect-secrets ---------------------------------------------------------------------
 
-    def _builtin_matches(self, path: str, window: list[str], index: int, line: str,
-                         owners: Sequence[int] | None = None) -> list[Match]:
+    def _builtin_matches(
+        self,
+        path: str,
+        window: list[str],
+        index: int,
+        line: str,
+        owners: Sequence[int] | None = None,
+    ) -> list[Match]:
         if owners is None:
             candidates = list(self.builtins)
         else:  # the hits' plugins, and any plugin without a prefilter (every line)
             candidates = [b for o in owners if isinstance(b := self._owners[o], BuiltinPlugin)]
             candidates += [b for b in self.builtins if b.prefilter is None]
-        wanted = [b for b in candidates
-                  if (rx := self._builtin_regex.get(b.class_name)) is None or rx.search(line)]
+        wanted = [
+            b
+            for b in candidates
+            if (rx := self._builtin_regex.get(b.class_name)) is None or rx.search(line)
+        ]
         if not wanted:
             return []
         found: list[Match] = self._pipeline().scan(path, window, index, line, wanted)
@@ -480,8 +507,11 @@ def _case_pair(av: Any) -> str | None:
     return None
 
 
-def _literal_prefixes(nodes: Any, prefixes: list[str], ignorecase: bool,
-                      ) -> tuple[list[str], bool, bool]:
+def _literal_prefixes(
+    nodes: Any,
+    prefixes: list[str],
+    ignorecase: bool,
+) -> tuple[list[str], bool, bool]:
     """Literal prefixes every match starts with; whether ``nodes`` were all consumed; and
     whether case was ignored anywhere (then only the lower-cased prefixes are meaningful)."""
     folded = False
@@ -558,8 +588,11 @@ def _literal_gate(literals: dict[str, set[int]], casefold: bool) -> Gate:
             if word.startswith(kept):
                 owners.setdefault(kept, set()).update(who)
     return Gate(
-        re.compile(_trie(literals)), casefold, frozenset().union(*literals.values()),
-        {word: frozenset(who) for word, who in owners.items()}, kind="literal",
+        re.compile(_trie(literals)),
+        casefold,
+        frozenset().union(*literals.values()),
+        {word: frozenset(who) for word, who in owners.items()},
+        kind="literal",
     )
 
 
@@ -602,8 +635,14 @@ def build_gates(patterns: Sequence[re.Pattern[str]]) -> tuple[Gate, ...]:
         # Anchored at the start of a run: inside a word the look-behind fails at once, so the
         # search is linear instead of retrying every position of every long identifier.
         # Greedy, so a hit spans the whole run (the long-line scan needs where it ends).
-        gates.append(Gate(re.compile(rf"(?<![\w-])[\w-]{{{run},}}"), owners=frozenset(run_owners),
-                          kind="run", run=run))
+        gates.append(
+            Gate(
+                re.compile(rf"(?<![\w-])[\w-]{{{run},}}"),
+                owners=frozenset(run_owners),
+                kind="run",
+                run=run,
+            )
+        )
     gates.extend(Gate(re.compile(source), owners=frozenset(who)) for source, who in rest.items())
     return tuple(gates)
 
@@ -704,8 +743,9 @@ _RUN_MARKS = bytes(
 )
 
 
-def _ascii_runs(line: str, run: int, owners: frozenset[int]
-                ) -> Iterator[tuple[int, int, frozenset[int]]]:
+def _ascii_runs(
+    line: str, run: int, owners: frozenset[int]
+) -> Iterator[tuple[int, int, frozenset[int]]]:
     """The run gate's hits on an ASCII line (every maximal run of at least ``run`` token
     characters), found with ``bytes.find`` over a marked copy: ten times faster than the
     gate's regex, which tries every position."""

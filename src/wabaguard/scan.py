@@ -283,7 +283,8 @@ def _workflow_findings(
     if masked:  # the credential pass rendered its snippets before these spans were known
         result.findings[:] = [
             replace(f, snippet=redact.redact_line(lines[f.line - 1], state.spans[f.line]))
-            if f.line in masked else f
+            if f.line in masked
+            else f
             for f in result.findings
         ]
     occurrences: dict[tuple[str, str], int] = {}

@@ -25,4 +25,4 @@ def test_a_real_looking_key_is_still_found() -> None:
     key = fakes.alnum(32, seed=360)
     line = f'headers = {{"D360-API-KEY": "{key}"}}'
     found = list(Dialog360ApiKeyDetector().scan_line(line, LineContext([line], 0, "a.py")))
-    assert [(m.secret, line[m.start:m.end]) for m in found] == [(key, key)]
+    assert [(m.secret, line[m.start : m.end]) for m in found] == [(key, key)]

@@ -164,8 +164,11 @@ def test_findings_and_errors_are_there(run_cli: Any, tree: tuple[Path, dict[str,
         f["path"] == ".github/workflows/hardcoded.yml" and f["rule"] == "hardcoded-credential"
         for f in doc["findings"]
     ), doc["findings"]
-    literal_lines = {f["line"] for f in doc["findings"] if f["path"] == ".github/workflows/"
-                     "literals.yml" and f["rule"] == "hardcoded-credential"}
+    literal_lines = {
+        f["line"]
+        for f in doc["findings"]
+        if f["path"] == ".github/workflows/literals.yml" and f["rule"] == "hardcoded-credential"
+    }
     assert {9, 18, 19} <= literal_lines, doc["findings"]  # registry, codecov, flow mapping
     assert {
         ".github/workflows/broken.yml",

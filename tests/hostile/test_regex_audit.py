@@ -35,8 +35,7 @@ ACCEPTED = {
 
 # Super-linear on unbounded input: open bugs, reported to their owners. Strict xfail: when one
 # is fixed its test passes unexpectedly, fails, and the entry must be removed from here.
-OPEN = {
-}
+OPEN = {}
 
 # detect-secrets' own regexes: we cannot change them, only what we hand them. Open until the
 # pipeline bounds the line length it passes (ds_pipeline.py / engine.py).

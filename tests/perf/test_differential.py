@@ -170,7 +170,8 @@ def test_yaml_comments_and_list_items_are_scanned(tmp_path: Path) -> None:
     token = _one_line("GitHubTokenDetector", rng).split("'")[1]
     key_id = _one_line("AWSKeyDetector", rng).split("'")[1]
     (tmp_path / "config.yaml").write_text(
-        f"tokens:\n  - {token}\n# old key: {key_id}\nname: demo\n", encoding="utf-8")
+        f"tokens:\n  - {token}\n# old key: {key_id}\nname: demo\n", encoding="utf-8"
+    )
     ds, wg = _both(tmp_path)
     assert ds == {}
     assert {t for _f, _h, t in wg} == {"GitHub Token", "AWS Access Key"}
@@ -199,10 +200,12 @@ def test_ini_continuation_value_is_a_known_gap(tmp_path: Path) -> None:
     rng = random.Random(SEED)
     hex64 = "".join(rng.choice("0123456789abcdef") for _ in range(64))
     (tmp_path / "settings.cfg").write_text(
-        f"[db]\ncloudant_password =\n    {hex64}\n", encoding="utf-8")
+        f"[db]\ncloudant_password =\n    {hex64}\n", encoding="utf-8"
+    )
     ds, wg = _both(tmp_path)
     assert [(f, t, line) for (f, _h, t), line in ds.items()] == [
-        ("settings.cfg", "Cloudant Credentials", 3)]
+        ("settings.cfg", "Cloudant Credentials", 3)
+    ]
     assert wg == {}
 
 
@@ -214,7 +217,9 @@ def test_yaml_block_scalar_line_differs(tmp_path: Path) -> None:
     user, password = fakes.alnum(6, seed=1).lower(), fakes.alnum(12, seed=2)
     (tmp_path / "doc.yml").write_text(
         "name: demo\nEXAMPLES: |\n  # a URL\n"
-        f"  {{{{ 'http://{user}:{password}@example.com' is uri }}}}\n", encoding="utf-8")
+        f"  {{{{ 'http://{user}:{password}@example.com' is uri }}}}\n",
+        encoding="utf-8",
+    )
     ds, wg = _both(tmp_path)
     assert set(ds) == set(wg) and len(ds) == 1
     key = next(iter(ds))

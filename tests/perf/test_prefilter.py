@@ -42,7 +42,9 @@ except ImportError:  # pragma: no cover - Python 3.10
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
 PROPERTY = settings(
-    max_examples=40, deadline=None, derandomize=True,
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 
@@ -78,7 +80,8 @@ def _denylist(builtin: BuiltinPlugin) -> list[re.Pattern[str]]:
 def _embedded(regex: re.Pattern[str]) -> st.SearchStrategy[str]:
     """A line: random text, a full match of ``regex``, random text."""
     return st.tuples(
-        st.one_of(LINE_TEXT, CODE_TEXT), st.from_regex(regex, fullmatch=True),
+        st.one_of(LINE_TEXT, CODE_TEXT),
+        st.from_regex(regex, fullmatch=True),
         st.one_of(LINE_TEXT, CODE_TEXT),
     ).map("".join)
 
@@ -96,7 +99,8 @@ def test_every_builtin_has_a_prefilter() -> None:
 
 REGEX_CASES = [
     pytest.param(b, i, id=f"{b.class_name}-{i}")
-    for b in REGEX_BUILTINS for i in range(len(_denylist(b)))
+    for b in REGEX_BUILTINS
+    for i in range(len(_denylist(b)))
 ]
 
 
@@ -146,7 +150,8 @@ def _generic_sources(builtin: BuiltinPlugin) -> list[re.Pattern[str]]:
 
 GENERIC_CASES = [
     pytest.param(b, i, id=f"{b.class_name}-{i}")
-    for b in GENERIC_BUILTINS for i in range(len(_generic_sources(b)))
+    for b in GENERIC_BUILTINS
+    for i in range(len(_generic_sources(b)))
 ]
 
 
@@ -175,12 +180,14 @@ def test_generic_prefilter_is_superset_of_reports(builtin: BuiltinPlugin, index:
 @PROPERTY
 @given(
     quote=st.sampled_from("'\""),
-    body=st.text(alphabet=string.ascii_letters + string.digits + "+/\\-_=", min_size=1,
-                 max_size=60),
+    body=st.text(
+        alphabet=string.ascii_letters + string.digits + "+/\\-_=", min_size=1, max_size=60
+    ),
     around=CODE_TEXT,
 )
-def test_entropy_prefilters_cover_every_reported_quoted_string(quote: str, body: str,
-                                                               around: str) -> None:
+def test_entropy_prefilters_cover_every_reported_quoted_string(
+    quote: str, body: str, around: str
+) -> None:
     # Random bodies reach the entropy thresholds far more often than regex-generated ones.
     line = f"{around}x = {quote}{body}{quote}"
     for builtin in GENERIC_BUILTINS:
@@ -190,28 +197,67 @@ def test_entropy_prefilters_cover_every_reported_quoted_string(quote: str, body:
 
 # -- wabaguard's detectors ------------------------------------------------------------------
 
-NAMES = [    "META_APP_SECRET", "appSecret", "fb_app_secret", "client_secret", "app_secret",
-    "WHATSAPP_TOKEN", "whatsapp_api_key", "waToken", "WA_ACCESS_TOKEN", "wabaToken",
-    "chat_api_token", "wpp_key", "verify_token", "VERIFY_TOKEN", "hub.verify_token",
-    "verifyToken", "D360_API_KEY", "d360-api-key", "dialog360_token", "360dialog_key",
-    "apiKey", "token", "GREEN_API_TOKEN", "apiTokenInstance", "infobip_api_key",
-    "MESSAGEBIRD_API_KEY", "Authorization: AccessKey", "GUPSHUP_API_KEY", "api-key",
-    "KALEYRA_API_KEY", "WATI_API_TOKEN", "x-aisensy-api-key", "VONAGE_API_SECRET", "key",
-    "password", "url", "https://api.chat-api.com/instance1/sendMessage?token",
-    "waInstance1101000001/sendMessage/", "Bearer", "App",
+NAMES = [
+    "META_APP_SECRET",
+    "appSecret",
+    "fb_app_secret",
+    "client_secret",
+    "app_secret",
+    "WHATSAPP_TOKEN",
+    "whatsapp_api_key",
+    "waToken",
+    "WA_ACCESS_TOKEN",
+    "wabaToken",
+    "chat_api_token",
+    "wpp_key",
+    "verify_token",
+    "VERIFY_TOKEN",
+    "hub.verify_token",
+    "verifyToken",
+    "D360_API_KEY",
+    "d360-api-key",
+    "dialog360_token",
+    "360dialog_key",
+    "apiKey",
+    "token",
+    "GREEN_API_TOKEN",
+    "apiTokenInstance",
+    "infobip_api_key",
+    "MESSAGEBIRD_API_KEY",
+    "Authorization: AccessKey",
+    "GUPSHUP_API_KEY",
+    "api-key",
+    "KALEYRA_API_KEY",
+    "WATI_API_TOKEN",
+    "x-aisensy-api-key",
+    "VONAGE_API_SECRET",
+    "key",
+    "password",
+    "url",
+    "https://api.chat-api.com/instance1/sendMessage?token",
+    "waInstance1101000001/sendMessage/",
+    "Bearer",
+    "App",
 ]
-SEPARATORS = [" = ", "=", ": ", ":", " := ", " => ", "', '", "\": \"", " == ", "(", " ", "/"]
+SEPARATORS = [" = ", "=", ": ", ":", " := ", " => ", "', '", '": "', " == ", "(", " ", "/"]
 QUOTES = ["", "'", '"', "`"]
 CONTEXT_LINES = [
-    "# WhatsApp Cloud API via graph.facebook.com", "GREEN-API instance waInstance1101000001",
-    "import infobip", "", "meta_app_id = 123456789012345", "url = 'https://api.green-api.com'",
-    "const messagebird = require('messagebird')", "# gupshup, kaleyra, wati.io, ultramsg",
+    "# WhatsApp Cloud API via graph.facebook.com",
+    "GREEN-API instance waInstance1101000001",
+    "import infobip",
+    "",
+    "meta_app_id = 123456789012345",
+    "url = 'https://api.green-api.com'",
+    "const messagebird = require('messagebird')",
+    "# gupshup, kaleyra, wati.io, ultramsg",
 ]
 # Every run-time builder in tests/fakes.py that takes a seed: new ones join automatically.
 BUILDERS = [
-    fn for name, fn in vars(fakes).items()
-    if callable(fn) and not name.startswith("_") and "seed" in getattr(
-        getattr(fn, "__code__", None), "co_varnames", ())
+    fn
+    for name, fn in vars(fakes).items()
+    if callable(fn)
+    and not name.startswith("_")
+    and "seed" in getattr(getattr(fn, "__code__", None), "co_varnames", ())
     and name not in {"hex_string", "alnum"}
 ]
 
@@ -220,8 +266,11 @@ def _values(rng: random.Random) -> list[str]:
     seed = rng.randrange(10**6)
     return [
         *(builder(seed=seed) for builder in BUILDERS),
-        fakes.hex_string(32, seed), fakes.alnum(32, seed), fakes.alnum(25, seed),
-        fakes.alnum(12, seed) + "9", fakes.alnum(23, seed) + "5",
+        fakes.hex_string(32, seed),
+        fakes.alnum(32, seed),
+        fakes.alnum(25, seed),
+        fakes.alnum(12, seed) + "9",
+        fakes.alnum(23, seed) + "5",
         f"{fakes.FAKE_APP_ID}%7C{fakes.alnum(30, seed)}",
     ]
 
@@ -232,8 +281,10 @@ TEMPLATES: list[tuple[str, Callable[[int], str]]] = [
     ("whatsappAppSecret: '{T}'", lambda s: fakes.hex_string(32, s)),
     ("KALEYRA_API_KEY={T}", lambda s: fakes.kaleyra_key(s)),
     ('"api-key": "{T}"', lambda s: fakes.kaleyra_key(s)),
-    ("https://api.chat-api.com/instance123456/sendMessage?token={T}",
-     lambda s: fakes.chat_api_token(s) + "7"),
+    (
+        "https://api.chat-api.com/instance123456/sendMessage?token={T}",
+        lambda s: fakes.chat_api_token(s) + "7",
+    ),
     ("GUPSHUP_API_KEY={T}", lambda s: fakes.gupshup_key(s)),
     ("INFOBIP_API_KEY={T}", lambda s: fakes.infobip_key(s)),
     ("Authorization: AccessKey {T}", lambda s: fakes.messagebird_key(seed=s)),
@@ -256,11 +307,21 @@ def detector_lines(draw: Callable[..., Any], keyword: re.Pattern[str]) -> tuple[
     rng = random.Random(draw(st.integers(0, 2**32)))
     # Half the time a name built around the detector's own prefilter, else one from the list.
     own = draw(st.from_regex(keyword, fullmatch=True).filter(lambda t: "\n" not in t))
-    name = draw(st.one_of(
-        st.sampled_from(NAMES),
-        st.sampled_from([own, f"{own}_API_KEY", f"{own}_TOKEN", f"{own}_SECRET", f"x-{own}-key",
-                         f"{own}_APP_SECRET"]),
-    ))
+    name = draw(
+        st.one_of(
+            st.sampled_from(NAMES),
+            st.sampled_from(
+                [
+                    own,
+                    f"{own}_API_KEY",
+                    f"{own}_TOKEN",
+                    f"{own}_SECRET",
+                    f"x-{own}-key",
+                    f"{own}_APP_SECRET",
+                ]
+            ),
+        )
+    )
     if draw(st.integers(0, 3)) == 0:
         name = _flip_case(name, rng)
     around = st.one_of(st.just(""), st.just(" "), CODE_TEXT)
@@ -270,8 +331,15 @@ def detector_lines(draw: Callable[..., Any], keyword: re.Pattern[str]) -> tuple[
     else:
         quote = draw(st.sampled_from(QUOTES))
         value = draw(st.sampled_from(_values(rng)))
-        line = (draw(around) + name + draw(st.sampled_from(SEPARATORS)) + quote + value + quote
-                + draw(around))
+        line = (
+            draw(around)
+            + name
+            + draw(st.sampled_from(SEPARATORS))
+            + quote
+            + value
+            + quote
+            + draw(around)
+        )
     context = draw(st.lists(st.sampled_from(CONTEXT_LINES), min_size=0, max_size=4))
     return line, context
 
@@ -285,9 +353,18 @@ def _reported(detector: Detector, line: str, context: list[str], path: str) -> b
 # mark must go when the detector is fixed.
 KNOWN_NOT_SUPERSET: set[str] = set()
 DETECTORS = [
-    pytest.param(d, id=type(d).__name__, marks=[pytest.mark.xfail(
-        strict=True, reason="prefilter is not a superset of scan_line (see KNOWN_NOT_SUPERSET)",
-    )] if type(d).__name__ in KNOWN_NOT_SUPERSET else [])
+    pytest.param(
+        d,
+        id=type(d).__name__,
+        marks=[
+            pytest.mark.xfail(
+                strict=True,
+                reason="prefilter is not a superset of scan_line (see KNOWN_NOT_SUPERSET)",
+            )
+        ]
+        if type(d).__name__ in KNOWN_NOT_SUPERSET
+        else [],
+    )
     for d in all_detectors()
 ]
 
@@ -297,8 +374,10 @@ def test_detector_prefilter_is_superset_of_reports(detector: Detector) -> None:
     reported = 0
 
     @settings(PROPERTY, max_examples=200)
-    @given(case=detector_lines(detector.prefilter),
-           path=st.sampled_from(["app.py", "config.yml", ".env", "x.js"]))
+    @given(
+        case=detector_lines(detector.prefilter),
+        path=st.sampled_from(["app.py", "config.yml", ".env", "x.js"]),
+    )
     def check(case: tuple[str, list[str]], path: str) -> None:
         nonlocal reported
         line, context = case
@@ -324,12 +403,18 @@ def test_detector_prefilter_is_superset_of_reports(detector: Detector) -> None:
 
 _NEWLINE = 10
 _CATEGORIES_WITH_NEWLINE = {
-    sre_c.CATEGORY_SPACE, sre_c.CATEGORY_NOT_DIGIT, sre_c.CATEGORY_NOT_WORD,
+    sre_c.CATEGORY_SPACE,
+    sre_c.CATEGORY_NOT_DIGIT,
+    sre_c.CATEGORY_NOT_WORD,
     sre_c.CATEGORY_LINEBREAK,
 }
 _LINE_EDGE_ANCHORS = {
-    sre_c.AT_BEGINNING, sre_c.AT_BEGINNING_LINE, sre_c.AT_BEGINNING_STRING, sre_c.AT_END,
-    sre_c.AT_END_LINE, sre_c.AT_END_STRING,
+    sre_c.AT_BEGINNING,
+    sre_c.AT_BEGINNING_LINE,
+    sre_c.AT_BEGINNING_STRING,
+    sre_c.AT_END,
+    sre_c.AT_END_LINE,
+    sre_c.AT_END_STRING,
 }
 
 
@@ -405,9 +490,20 @@ def test_no_prefilter_can_cross_a_line(name: str, pattern: re.Pattern[str]) -> N
     assert line_local_problems(pattern) == [], name
 
 
-@pytest.mark.parametrize("source", [
-    r"a\nb", r"[^x]", r"\s", r"(?s:.)", r"\D", r"^abc", r"abc$", r"(?!\W)x", r"[\x00-\x7f]",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        r"a\nb",
+        r"[^x]",
+        r"\s",
+        r"(?s:.)",
+        r"\D",
+        r"^abc",
+        r"abc$",
+        r"(?!\W)x",
+        r"[\x00-\x7f]",
+    ],
+)
 def test_line_locality_check_can_fail(source: str) -> None:
     assert line_local_problems(re.compile(source))
 
@@ -426,8 +522,9 @@ def _all_prefilter_patterns() -> list[tuple[str, re.Pattern[str]]]:
     return found
 
 
-@pytest.mark.parametrize(("name", "pattern"),
-                         [pytest.param(n, p, id=n) for n, p in _all_prefilter_patterns()])
+@pytest.mark.parametrize(
+    ("name", "pattern"), [pytest.param(n, p, id=n) for n, p in _all_prefilter_patterns()]
+)
 def test_gates_pass_every_line_a_prefilter_matches(name: str, pattern: re.Pattern[str]) -> None:
     engine = ENTROPY_ENGINE
     other = st.lists(st.one_of(LINE_TEXT, CODE_TEXT), max_size=3)
@@ -445,11 +542,21 @@ def test_gates_pass_every_line_a_prefilter_matches(name: str, pattern: re.Patter
     check()
 
 
-@pytest.mark.parametrize("source", [
-    r"AccountKey=", r"(?i)token|secret", r"[Tt][Oo][Kk][Ee][Nn]", r"[a-f0-9]{48}",
-    r"(?:AKIA|ASIA)[0-9A-Z]{16}", r"gh[pousr]_[A-Za-z0-9_]{36}", r"[0-9]\|[A-Za-z]",
-    r"(?i:xox[abposr]-|hooks\.slack\.com/)", r"[Ww]a[_.-]", r"(?<![\w.])\d+\.\d+",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        r"AccountKey=",
+        r"(?i)token|secret",
+        r"[Tt][Oo][Kk][Ee][Nn]",
+        r"[a-f0-9]{48}",
+        r"(?:AKIA|ASIA)[0-9A-Z]{16}",
+        r"gh[pousr]_[A-Za-z0-9_]{36}",
+        r"[0-9]\|[A-Za-z]",
+        r"(?i:xox[abposr]-|hooks\.slack\.com/)",
+        r"[Ww]a[_.-]",
+        r"(?<![\w.])\d+\.\d+",
+    ],
+)
 def test_gates_of_single_patterns_are_supersets(source: str) -> None:
     pattern = re.compile(source)
     gates = build_gates([pattern])
@@ -461,7 +568,8 @@ def test_gates_of_single_patterns_are_supersets(source: str) -> None:
         for variant in (line, line.translate(_UNICODE_FOLDS)):
             if pattern.search(variant):
                 assert list(candidate_lines(gates, ["x", variant, "y"])) != [] and 1 in list(
-                    candidate_lines(gates, ["x", variant, "y"])), variant
+                    candidate_lines(gates, ["x", variant, "y"])
+                ), variant
 
     check()
 

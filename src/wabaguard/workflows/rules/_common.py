@@ -12,10 +12,18 @@ from wabaguard.workflows.shell import is_minted_only as is_minted_only
 from wabaguard.workflows.taint import Taint
 
 
-def rule(rule_id: str, title: str, severity: Severity, confidence: Confidence, fix: str,
-         *, reports_secret: bool = False) -> Rule:
-    return Rule(rule_id, title, severity, confidence, fix, kind=Kind.WORKFLOW,
-                reports_secret=reports_secret)
+def rule(
+    rule_id: str,
+    title: str,
+    severity: Severity,
+    confidence: Confidence,
+    fix: str,
+    *,
+    reports_secret: bool = False,
+) -> Rule:
+    return Rule(
+        rule_id, title, severity, confidence, fix, kind=Kind.WORKFLOW, reports_secret=reports_secret
+    )
 
 
 def scripts(analysis: Analysis) -> Iterator[tuple[StepFacts, ScriptFacts, Route]]:
