@@ -287,7 +287,9 @@ def scan(
     finally:
         progress.close()
     if base is not None:
-        result.findings = [f for f in result.findings if not base.suppresses(f)]
+        kept = [f for f in result.findings if not base.suppresses(f)]
+        result.suppressed += len(result.findings) - len(kept)
+        result.findings = kept
     return _finish(result, config, fmt, output, extra_reports)
 
 

@@ -6,7 +6,6 @@ configured once per process through detect-secrets' settings object, with verifi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,9 +16,9 @@ from detect_secrets.util.code_snippet import CodeSnippet
 
 from wabaguard.builtin import BuiltinPlugin
 from wabaguard.detectors.base import Match
+from wabaguard.suppressions import blank_pragma
 
 _RADIUS = 5
-_IGNORE_MARK = re.compile(r"wabaguard:\s*ignore(?:\[[A-Za-z0-9_,\s-]*\])?")
 # Characters that continue a token: a plugin that captures part of one (GitHub's captures just
 # ``ghp``) still gets the whole token redacted and pointed at.
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -85,7 +84,7 @@ class DetectSecretsPipeline:
         # Our own suppression comment must not look like code to detect-secrets' heuristics
         # (``wabaguard: ignore[x]`` reads as an indirect reference and drops the line); blank
         # it out, keeping every column where it was.
-        line = _IGNORE_MARK.sub(lambda m: " " * len(m.group()), line)
+        line = blank_pragma(line)
         # detect-secrets scans ``line.rstrip()``; the columns before the cut are unchanged.
         line = line.rstrip()
         context = _snippet(window, index)

@@ -8,7 +8,6 @@ allowlist and plugins), so most lines of real code cost almost nothing.
 
 from __future__ import annotations
 
-import bisect
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,11 +17,12 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from wabaguard import redact
+from wabaguard.builder import Draft
 from wabaguard.builtin import BUILTIN_PLUGINS, BuiltinPlugin, skips_file
 from wabaguard.detectors.base import Detector, LineContext, Match
-from wabaguard.findings import Finding, Kind, Rule, Severity, fingerprint
 
 if TYPE_CHECKING:
+    from wabaguard.builder import FileFindings
     from wabaguard.config import Config
 
 if sys.version_info >= (3, 11):
@@ -36,35 +36,12 @@ CONTEXT_RADIUS = 5  # detect-secrets' code snippets carry five lines either side
 CHUNK_LINES = 4096
 # Lines longer than this (minified code, data blobs) are scanned in windows around gate hits.
 LONG_LINE = 16 * 1024
+# A plugin's own value (what detect-secrets hashes) is masked by value too when it is this
+# long; shorter ones (GitHub's plugin captures just ``ghp``) are covered by the token's span.
+_MASKED_PLUGIN_VALUE = 6
+_VALUE_DELIMITERS = " \t\"'`=:,;"
 WINDOW_REACH = 256  # characters either side of a gate hit that its window keeps
 MAX_WINDOW = 4096
-
-_IGNORE = re.compile(r"wabaguard:\s*ignore(?:\[([A-Za-z0-9_,\s-]*)\])?")
-
-
-@dataclass
-class FileState:
-    """What one file's credential pass leaves for the workflow pass (redaction spans)."""
-
-    spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
-    # Raw secrets found in this file, so error messages about it can be scrubbed.
-    secrets: set[str] = field(default_factory=set)
-
-
-def ignored_rules(line: str) -> frozenset[str] | None:
-    """Rules silenced by ``wabaguard: ignore[...]`` on this line; empty set means all."""
-    match = _IGNORE.search(line)
-    if match is None:
-        return None
-    if match.group(1) is None:
-        return frozenset()
-    return frozenset(r.strip() for r in match.group(1).split(",") if r.strip())
-
-
-def is_ignored(line: str, rule: str) -> bool:
-    rules = ignored_rules(line)
-    return rules is not None and (not rules or rule in rules)
-
 
 _GLOBAL_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
 _FLAG_LETTERS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
@@ -93,11 +70,10 @@ class Engine:
         builtins: Sequence[BuiltinPlugin] = BUILTIN_PLUGINS,
     ) -> None:
         self.config = config
-        enabled = self._enabled
-        self.detectors = tuple(d for d in detectors if any(enabled(r) for r in d.rules))
-        self.builtins = tuple(
-            b for b in builtins if enabled(b.rule) and (config.entropy or not b.generic)
-        )
+        # Disabled rules run too: a value they find is masked in every snippet of the file,
+        # whichever rule reports there (the finding constructor drops their own findings).
+        self.detectors = tuple(detectors)
+        self.builtins = tuple(b for b in builtins if config.entropy or not b.generic)
         self._builtin_filters = tuple(
             re.compile(b.prefilter) if b.prefilter is not None else None for b in self.builtins
         )
@@ -156,22 +132,16 @@ class Engine:
             runs.append(around[-1] if stretch is None else (exact.search, *stretch))
         return {"literal": tuple(literal), "run": tuple(runs), "pattern": tuple(around)}
 
-    def _enabled(self, rule: Rule) -> bool:
-        return rule.id not in self.config.disable
-
-    def severity_of(self, rule: Rule) -> Severity:
-        return self.config.severity.get(rule.id, rule.severity)
-
     # -- scanning ---------------------------------------------------------------------------
 
-    def scan_lines(self, path: str, lines: Iterable[str], state: FileState) -> Iterator[Finding]:
-        """Scan a file's lines (without line endings), streamed in chunks."""
+    def scan_lines(self, path: str, lines: Iterable[str], sink: FileFindings) -> None:
+        """Scan a file's lines (without line endings), streamed in chunks; every match
+        goes to ``sink`` (the file's finding constructor) as it is found."""
         with_builtins = bool(self.builtins) and not skips_file(path)
         gates = self.gates if with_builtins else self._own_gates
         every_line = self.every_line and with_builtins
         if not gates and not every_line:
             return
-        occurrences: dict[tuple[str, str], int] = {}
         it = iter(lines)
         before: list[str] = []
         chunk = list(islice(it, CHUNK_LINES))
@@ -182,14 +152,8 @@ class Engine:
             offset = len(before)
             hits = range(len(chunk)) if every_line else candidate_lines(gates, chunk)
             for index in hits:
-                yield from self._scan_candidate(
-                    path,
-                    window,
-                    offset + index,
-                    first_lineno + index,
-                    state,
-                    occurrences,
-                    with_builtins,
+                self._scan_candidate(
+                    path, window, offset + index, first_lineno + index, sink, with_builtins
                 )
             first_lineno += len(chunk)
             before = chunk[-CONTEXT_RADIUS:]
@@ -201,10 +165,9 @@ class Engine:
         window: list[str],
         index: int,
         lineno: int,
-        state: FileState,
-        occurrences: dict[tuple[str, str], int],
+        sink: FileFindings,
         with_builtins: bool = True,
-    ) -> Iterator[Finding]:
+    ) -> None:
         line = window[index]
         if len(line) > LONG_LINE:
             matches = self._long_line_matches(path, line, with_builtins)
@@ -212,20 +175,28 @@ class Engine:
             matches = self._line_matches(path, window, index, with_builtins)
         if not matches:
             return
-        kept = _drop_overlaps(matches)
-        if any(m.rule.kind is Kind.CREDENTIAL for m in kept) and self._allowlisted(
-            path, window, index, lineno
-        ):
-            return
-        spans = [(m.start, m.end) for m in kept]
-        state.spans.setdefault(lineno, []).extend(spans)
-        snippet = redact.redact_line(line[:LONG_LINE], spans)
-        silenced = ignored_rules(line)  # once per line, not once per match
-        for match in kept:
-            state.secrets.add(match.secret)
-            if silenced is not None and (not silenced or match.rule.id in silenced):
-                continue
-            yield self._finding(path, lineno, match, snippet, occurrences)
+        allowlisted = self._allowlisted(path, window, index)
+        for match in matches:
+            sink.add_secret(match.secret)
+            # Some plugins capture the quote or blank around a value: not part of it.
+            value = match.baseline_secret.strip(_VALUE_DELIMITERS)
+            if len(value) >= _MASKED_PLUGIN_VALUE:
+                sink.add_secret(value)
+            sink.add(
+                Draft(
+                    match.rule,
+                    lineno,
+                    match.start + 1,
+                    lineno,
+                    match.end + 1,
+                    detail=match.detail,
+                    identity=redact.secret_hash(match.baseline_secret or match.secret),
+                    secret=match.secret,
+                    secret_hash=redact.secret_hash(match.baseline_secret or match.secret),
+                    allowlisted=allowlisted,
+                ),
+                line,
+            )
 
     def _line_matches(
         self, path: str, window: list[str], index: int, with_builtins: bool
@@ -239,7 +210,7 @@ class Engine:
             if isinstance(check, BuiltinPlugin):
                 continue
             if check.prefilter.search(line):
-                matches.extend(m for m in check.scan_line(line, context) if self._enabled(m.rule))
+                matches.extend(check.scan_line(line, context))
         if with_builtins:
             matches.extend(self._builtin_matches(path, window, index, line, owners))
         return matches
@@ -303,44 +274,7 @@ class Engine:
         if isinstance(check, BuiltinPlugin):
             found: list[Match] = self._pipeline().scan(path, [text], 0, text, [check])
             return found
-        return [
-            m for m in check.scan_line(text, LineContext([text], 0, path)) if self._enabled(m.rule)
-        ]
-
-    def _finding(
-        self,
-        path: str,
-        lineno: int,
-        match: Match,
-        snippet: str,
-        occurrences: dict[tuple[str, str], int],
-    ) -> Finding:
-        rule = match.rule
-        digest = redact.secret_hash(match.baseline_secret or match.secret)
-        key = (rule.id, digest)
-        nth = occurrences.get(key, 0)
-        occurrences[key] = nth + 1
-        what = f"{rule.title} {redact.describe(match.secret)}"
-        if match.detail:
-            what = f"{what} {match.detail}"
-        return Finding(
-            rule=rule.id,
-            title=rule.title,
-            severity=self.severity_of(rule),
-            confidence=rule.confidence,
-            path=path,
-            line=lineno,
-            column=match.start + 1,
-            end_line=lineno,
-            end_column=match.end + 1,
-            message=f"{what}. {rule.fix}",
-            snippet=snippet,
-            fingerprint=fingerprint(rule.id, path, f"{digest}#{nth}"),
-            help_uri=rule.help_uri,
-            secret_hash=digest,
-            secret_type=rule.secret_type,
-            kind=rule.kind,
-        )
+        return list(check.scan_line(text, LineContext([text], 0, path)))
 
     # -- detect-secrets ---------------------------------------------------------------------
 
@@ -374,7 +308,7 @@ class Engine:
             self._ds = DetectSecretsPipeline(self.builtins)
         return self._ds
 
-    def _allowlisted(self, path: str, window: list[str], index: int, lineno: int) -> bool:
+    def _allowlisted(self, path: str, window: list[str], index: int) -> bool:
         line = window[index]
         previous = window[index - 1] if index > 0 else ""
         if "allowlist" not in line and "allowlist" not in previous:
@@ -777,42 +711,3 @@ def _windows(hits: list[tuple[int, int]], size: int) -> Iterator[tuple[int, int]
         end = max(end, hi)
     if start >= 0:
         yield start, end
-
-
-def _drop_overlaps(matches: list[Match]) -> list[Match]:
-    """Our detectors run first and are the most specific: where two of theirs overlap, keep
-    the first; drop detect-secrets matches that overlap one of theirs.
-
-    detect-secrets' plugins keep every match among themselves, as detect-secrets does (a JWT
-    that also looks like a Discord token is reported by both there too). The kept spans are
-    disjoint and sorted, so each check is a binary search: O(m log m) for m matches.
-    """
-    starts: list[int] = []
-    ends: list[int] = []
-    own: list[Match] = []
-    builtin: list[Match] = []
-
-    def overlaps(match: Match) -> bool:
-        i = bisect.bisect_right(starts, match.start) - 1
-        if i >= 0 and ends[i] > match.start:
-            return True
-        return i + 1 < len(starts) and starts[i + 1] < match.end
-
-    for match in matches:
-        if _is_builtin(match):
-            builtin.append(match)
-        elif not overlaps(match):
-            i = bisect.bisect_right(starts, match.start)
-            starts.insert(i, match.start)
-            ends.insert(i, match.end)
-            own.append(match)
-    if not own:
-        return builtin
-    return own + [m for m in builtin if not overlaps(m)]
-
-
-_BUILTIN_RULE_IDS = frozenset(b.rule.id for b in BUILTIN_PLUGINS)
-
-
-def _is_builtin(match: Match) -> bool:
-    return match.rule.id in _BUILTIN_RULE_IDS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 DOCS_BASE = "https://github.com/wabaguard/wabaguard/blob/main/docs/rules/"
 
@@ -42,6 +43,7 @@ class Kind(str, enum.Enum):
 
     CREDENTIAL = "credential"
     WORKFLOW = "workflow"
+    SUPPRESSION = "suppression"  # about a suppression comment itself
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,21 @@ class Rule:
         return f"{DOCS_BASE}{self.id}.md"
 
 
+class Related(NamedTuple):
+    """Another rule that matched the value a finding reports (with that rule's own hash of
+    it, as detect-secrets would record it)."""
+
+    rule: str
+    secret_type: str = ""
+    secret_hash: str = ""
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One problem at one place. Never holds the secret itself."""
+    """One problem at one place. Never holds the secret itself.
+
+    Made only by ``wabaguard.builder.FileFindings`` (the one constructor).
+    """
 
     rule: str
     title: str
@@ -90,6 +104,8 @@ class Finding:
     secret_hash: str = ""
     secret_type: str = ""
     kind: Kind = field(default=Kind.CREDENTIAL, compare=False)
+    # Other rules that matched the same value here (one value, one finding).
+    related: tuple[Related, ...] = ()
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)

@@ -11,8 +11,14 @@ from wabaguard.findings import Rule
 def all_rules() -> tuple[Rule, ...]:
     from wabaguard import detectors, workflows
     from wabaguard.builtin import builtin_rules
+    from wabaguard.suppressions import INVALID_SUPPRESSION
 
-    rules = (*detectors.all_rules(), *workflows.all_rules(), *builtin_rules())
+    rules = (
+        *detectors.all_rules(),
+        *workflows.all_rules(),
+        *builtin_rules(),
+        INVALID_SUPPRESSION,
+    )
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:

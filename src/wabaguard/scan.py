@@ -10,14 +10,15 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from wabaguard import redact
+from wabaguard.builder import Draft, FileFindings
 from wabaguard.config import Config
 from wabaguard.discovery import Candidate, Skipped, discover
-from wabaguard.engine import Engine, FileState, is_ignored
-from wabaguard.findings import Finding, Kind, ScanError, fingerprint
+from wabaguard.engine import Engine
+from wabaguard.findings import Finding, ScanError
 
 if TYPE_CHECKING:
     from wabaguard.workflows import WorkflowFinding
@@ -35,6 +36,7 @@ class FileResult:
     skipped: list[Skipped] = field(default_factory=list)
     scanned: int = 0
     bytes: int = 0
+    suppressed: int = 0
 
 
 @dataclass
@@ -45,6 +47,8 @@ class ScanResult:
     files_scanned: int
     bytes_scanned: int
     duration_s: float
+    # Findings silenced by a suppression comment, an allowlist pragma or a baseline.
+    suppressed: int = 0
 
     @property
     def files_skipped(self) -> int:
@@ -65,9 +69,9 @@ _TOKEN_RUN = re.compile(r"(?<![A-Za-z0-9+/=_.-])[A-Za-z0-9+/=_.-]{20,}")
 MAX_MESSAGE = 300
 
 
-def safe_message(text: str, secrets: Iterable[str]) -> str:
+def safe_message(text: str, secrets: redact.Masker) -> str:
     """An error message fit to print: known secrets and token-like runs masked, length capped."""
-    text = redact.redact_secrets(text, secrets)
+    text = secrets.scrub(text)
 
     def mask(match: re.Match[str]) -> str:
         value = match.group()
@@ -194,12 +198,18 @@ def _internal_error(path: str, where: str, exc: BaseException) -> ScanError:
 
 
 def scan_file(engine: Engine, candidate: Candidate, config: Config) -> FileResult:
-    """Scan one file. Never raises: problems become ``errors`` or ``skipped`` entries."""
+    """Scan one file. Never raises: problems become ``errors`` or ``skipped`` entries.
+
+    Whatever was found before a problem is kept: the findings are made at the end, from
+    everything the passes reported until then.
+    """
+    from wabaguard.registry import rule_ids
+
     result = FileResult()
     path = candidate.relpath
-    state = FileState()
+    sink = FileFindings(path, config, rule_ids)
     try:
-        lines = _read_and_scan(engine, candidate, config, result, state)
+        lines = _read_and_scan(engine, candidate, config, result, sink)
     except _Skip as skip:
         result.skipped.append(Skipped(path, skip.reason))
         return result
@@ -208,31 +218,36 @@ def scan_file(engine: Engine, candidate: Candidate, config: Config) -> FileResul
         return result
     except OSError as exc:
         result.errors.append(ScanError(path, f"cannot read: {exc.strerror or type(exc).__name__}"))
-        return result
+        lines = None
     except RecursionError:
         result.errors.append(ScanError(path, "input nested too deeply to analyse"))
-        return result
+        lines = None
     except MemoryError:
         result.errors.append(ScanError(path, "out of memory while scanning this file"))
-        return result
+        lines = None
     except Exception as exc:  # an internal error must not lose the rest of the scan
         result.errors.append(_internal_error(path, "the credential scan", exc))
-        return result
-    if lines is None:
-        return result
+        lines = None
+    if lines is not None:
+        try:
+            _workflow_pass(engine, path, lines, sink, result)
+        except RecursionError:
+            result.errors.append(ScanError(path, "workflow nested too deeply to analyse"))
+        except MemoryError:
+            result.errors.append(ScanError(path, "out of memory while analysing this workflow"))
+        except Exception as exc:
+            result.errors.append(_internal_error(path, "the workflow analysis", exc))
     try:
-        result.findings.extend(_workflow_findings(engine, path, lines, state, result))
-    except RecursionError:
-        result.errors.append(ScanError(path, "workflow nested too deeply to analyse"))
-    except MemoryError:
-        result.errors.append(ScanError(path, "out of memory while analysing this workflow"))
+        findings, result.suppressed = sink.finish()
     except Exception as exc:
-        result.errors.append(_internal_error(path, "the workflow analysis", exc))
+        result.errors.append(_internal_error(path, "making the findings", exc))
+        return result
+    result.findings.extend(findings)
     return result
 
 
 def _read_and_scan(
-    engine: Engine, candidate: Candidate, config: Config, result: FileResult, state: FileState
+    engine: Engine, candidate: Candidate, config: Config, result: FileResult, sink: FileFindings
 ) -> list[str] | None:
     """Credential pass; returns the lines when the workflow pass should run on them."""
     from wabaguard import workflows
@@ -258,17 +273,15 @@ def _read_and_scan(
             fh.seek(0)
             lines = None
             source = _stream_lines(fh, path, result, config.max_file_size)
-        # Findings are kept as they come: an internal error later in the file keeps them.
-        for finding in engine.scan_lines(path, source, state):
-            result.findings.append(finding)
+        engine.scan_lines(path, source, sink)
     result.scanned = 1
     result.bytes = st.st_size
     return lines if is_workflow else None
 
 
-def _workflow_findings(
-    engine: Engine, path: str, lines: list[str], state: FileState, result: FileResult
-) -> Iterator[Finding]:
+def _workflow_pass(
+    engine: Engine, path: str, lines: list[str], sink: FileFindings, result: FileResult
+) -> None:
     from wabaguard import workflows
 
     text = "\n".join(lines) + "\n"
@@ -276,66 +289,38 @@ def _workflow_findings(
         produced = list(workflows.analyze(path, text, engine.config))
     except workflows.WorkflowError as exc:
         where = f" at line {exc.line}, column {exc.column}" if exc.line else ""
-        message = safe_message(str(exc.message), state.secrets)
+        message = safe_message(str(exc.message), sink.masker)
         result.errors.append(ScanError(path, f"cannot analyse workflow{where}: {message}"))
         return
-    masked = _mask_reported_secrets(produced, lines, state)
-    if masked:  # the credential pass rendered its snippets before these spans were known
-        result.findings[:] = [
-            replace(f, snippet=redact.redact_line(lines[f.line - 1], state.spans[f.line]))
-            if f.line in masked
-            else f
-            for f in result.findings
-        ]
-    occurrences: dict[tuple[str, str], int] = {}
     for wf in produced:
-        rule = wf.rule
-        if rule.id in engine.config.disable:
-            continue
+        if wf.rule.reports_secret:
+            _add_reported_literal(wf, lines, sink)
+    # Identity is the YAML route (plus the n-th finding of this rule there), not the line.
+    for wf in produced:
         source = lines[wf.line - 1] if 0 < wf.line <= len(lines) else ""
-        if is_ignored(source, rule.id):
-            continue
-        detail = redact.redact_secrets(wf.detail, state.secrets)
-        # Identity is the YAML route (plus the n-th finding of this rule there), not the line.
         route = "/".join(str(part) for part in wf.route)
-        nth = occurrences.get((rule.id, route), 0)
-        occurrences[(rule.id, route)] = nth + 1
-        yield Finding(
-            rule=rule.id,
-            title=rule.title,
-            severity=engine.severity_of(rule),
-            confidence=rule.confidence,
-            path=path,
-            line=wf.line,
-            column=wf.column,
-            end_line=wf.end_line,
-            end_column=wf.end_column,
-            message=f"{detail or rule.title}. {rule.fix}",
-            snippet=redact.redact_line(source, state.spans.get(wf.line, ())),
-            fingerprint=fingerprint(rule.id, path, f"{route}#{nth}"),
-            help_uri=rule.help_uri,
-            kind=Kind.WORKFLOW,
+        sink.add(
+            Draft(
+                wf.rule,
+                wf.line,
+                wf.column,
+                wf.end_line,
+                wf.end_column,
+                detail=wf.detail,
+                identity=route,
+            ),
+            source,
         )
 
 
-def _mask_reported_secrets(
-    produced: Sequence[WorkflowFinding], lines: list[str], state: FileState
-) -> set[int]:
-    """The spans of findings that point at a literal secret join the file's redaction spans
-    (every line they cover), and their values its secrets; returns the lines touched."""
-    touched: set[int] = set()
-    for wf in produced:
-        if not wf.rule.reports_secret:
-            continue
-        for lineno in range(max(wf.line, 1), min(wf.end_line, len(lines)) + 1):
-            text = lines[lineno - 1]
-            start = wf.column - 1 if lineno == wf.line else 0
-            end = wf.end_column - 1 if lineno == wf.end_line else len(text)
-            if start < end:
-                state.spans.setdefault(lineno, []).append((start, end))
-                state.secrets.add(text[start:end])
-                touched.add(lineno)
-    return touched
+def _add_reported_literal(wf: WorkflowFinding, lines: list[str], sink: FileFindings) -> None:
+    """A finding that points at a literal secret: each line's part of it is masked by value."""
+    for lineno in range(max(wf.line, 1), min(wf.end_line, len(lines)) + 1):
+        text = lines[lineno - 1]
+        start = wf.column - 1 if lineno == wf.line else 0
+        end = wf.end_column - 1 if lineno == wf.end_line else len(text)
+        if start < end:
+            sink.add_secret(text[start:end])
 
 
 # -- orchestration ----------------------------------------------------------------------------
@@ -374,10 +359,12 @@ def run_scan(
     errors: list[ScanError] = []
     scanned = 0
     total_bytes = 0
+    suppressed = 0
     workers = _choose_jobs(jobs, candidates)
 
     def collect(file_result: FileResult) -> None:
-        nonlocal scanned, total_bytes
+        nonlocal scanned, total_bytes, suppressed
+        suppressed += file_result.suppressed
         findings.extend(file_result.findings)
         errors.extend(file_result.errors)
         skipped.extend(file_result.skipped)
@@ -420,7 +407,13 @@ def run_scan(
                 progress(done, len(candidates))
     findings.sort(key=Finding.sort_key)
     return ScanResult(
-        findings, errors, skipped, scanned, total_bytes, time.perf_counter() - started
+        findings,
+        errors,
+        skipped,
+        scanned,
+        total_bytes,
+        time.perf_counter() - started,
+        suppressed,
     )
 
 

@@ -160,8 +160,11 @@ def test_findings_and_errors_are_there(run_cli: Any, tree: tuple[Path, dict[str,
     assert "latin1.py" in found
     errors = {e["path"] for e in doc["errors"]}
     assert ".github/workflows/hardcoded.yml" not in errors
+    # The workflow rule found the Meta token too: one value, one finding, the other related.
     assert any(
-        f["path"] == ".github/workflows/hardcoded.yml" and f["rule"] == "hardcoded-credential"
+        f["path"] == ".github/workflows/hardcoded.yml"
+        and f["rule"] == "meta-access-token"
+        and f["related_rules"] == ["hardcoded-credential"]
         for f in doc["findings"]
     ), doc["findings"]
     literal_lines = {

@@ -105,10 +105,16 @@ def wabaguard_results(root: Path, entropy: bool) -> dict[Key, int]:
     assert result.errors == []
     results: dict[Key, int] = {}
     for f in result.findings:
-        if f.secret_type not in BUILTIN_TYPES:
-            continue
-        key = (f.path, f.secret_hash, f.secret_type)
-        results[key] = min(results.get(key, f.line), f.line)
+        # One value matched by several plugins is one finding naming the others as related
+        # (detect-secrets reports each): each related match counts as its own here.
+        for secret_type, secret_hash in (
+            (f.secret_type, f.secret_hash),
+            *((r.secret_type, r.secret_hash) for r in f.related),
+        ):
+            if secret_type not in BUILTIN_TYPES:
+                continue
+            key = (f.path, secret_hash, secret_type)
+            results[key] = min(results.get(key, f.line), f.line)
     return results
 
 

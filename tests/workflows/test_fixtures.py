@@ -150,7 +150,14 @@ def scan(tmp_path: Path, relpath: str, text: str, monkeypatch: pytest.MonkeyPatc
 
 
 def findings_for(document: Any, relpath: str) -> list[Mapping[str, Any]]:
-    return [f for f in document["findings"] if f["path"] == relpath]
+    """The file's findings; one that names related rules (the same value, found by several
+    rules, is one finding) stands for each of them too."""
+    found: list[Mapping[str, Any]] = []
+    for f in document["findings"]:
+        if f["path"] == relpath:
+            found.append(f)
+            found.extend({**f, "rule": rule} for rule in f["related_rules"])
+    return found
 
 
 @pytest.mark.parametrize("fixture", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from wabaguard.reporters._printable import printable
+
 if TYPE_CHECKING:
     from wabaguard.scan import ScanResult
 
@@ -11,7 +13,8 @@ _COMMAND = {"critical": "error", "high": "error", "medium": "warning", "low": "n
 
 
 def escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # The runner's own escapes first; any other control character is then shown, not sent.
+    return printable(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(value: str) -> str:

@@ -29,6 +29,7 @@ def finding_to_json(f: Finding) -> dict[str, Any]:
         "snippet": f.snippet,
         "fingerprint": f.fingerprint,
         "help_uri": f.help_uri,
+        "related_rules": [r.rule for r in f.related],
     }
 
 
@@ -42,6 +43,7 @@ def render_json(result: ScanResult) -> str:
         "stats": {
             "files_scanned": result.files_scanned,
             "files_skipped": result.files_skipped,
+            "findings_suppressed": result.suppressed,
             "bytes_scanned": result.bytes_scanned,
             "duration_s": round(result.duration_s, 4),
         },

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 from typing import TYPE_CHECKING
+
+from wabaguard.reporters._printable import printable
 
 if TYPE_CHECKING:
     from wabaguard.scan import ScanResult
@@ -11,8 +14,18 @@ if TYPE_CHECKING:
 _ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
+_MARKUP = re.compile(r"[\\`*_\[\]<>!#~&|@:]")
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").replace("`", "'")
+    """Prose in a table cell: markup a scanned file could inject (links, images, HTML,
+    mentions) is shown as text, not rendered."""
+    return _MARKUP.sub(lambda m: "\\" + m.group(), printable(text))
+
+
+def _code(text: str) -> str:
+    """Text inside a code span (no escapes there, except the table's own ``|``)."""
+    return printable(text).replace("`", "'").replace("|", "\\|")
 
 
 def render_markdown(result: ScanResult) -> str:
@@ -34,8 +47,11 @@ def render_markdown(result: ScanResult) -> str:
             out.append("| Location | Message |")
             out.append("| --- | --- |")
             for f in items:
-                out.append(f"| `{_cell(f.path)}:{f.line}:{f.column}` | {_cell(f.message)} |")
+                out.append(f"| `{_code(f.path)}:{f.line}:{f.column}` | {_cell(f.message)} |")
             out.append("")
+    if result.suppressed:
+        out.append("")
+        out.append(f"{result.suppressed} suppressed (suppression comments or the baseline).")
     if result.errors:
         out.append("")
         out.append(
@@ -43,6 +59,6 @@ def render_markdown(result: ScanResult) -> str:
         )
         out.append("")
         for e in result.errors:
-            out.append(f"- `{_cell(e.path)}`: {_cell(e.message)}")
+            out.append(f"- `{_code(e.path)}`: {_cell(e.message)}")
         out.append("</details>")
     return "\n".join(out) + "\n"

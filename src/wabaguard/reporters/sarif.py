@@ -58,6 +58,8 @@ def _result_json(f: Finding, index: dict[str, int]) -> dict[str, Any]:
         "partialFingerprints": {"wabaguard/v1": f.fingerprint},
         "properties": {"severity": f.severity.value, "confidence": f.confidence.value},
     }
+    if f.related:
+        result["properties"]["relatedRules"] = [r.rule for r in f.related]
     if f.rule in index:
         result["ruleIndex"] = index[f.rule]
     return result
@@ -83,6 +85,7 @@ def render_sarif(result: ScanResult, rules: tuple[Rule, ...]) -> str:
                 "columnKind": "unicodeCodePoints",
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
                 "results": [_result_json(f, index) for f in result.findings],
+                "properties": {"findingsSuppressed": result.suppressed},
                 "invocations": [
                     {
                         "executionSuccessful": True,

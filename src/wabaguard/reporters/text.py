@@ -5,6 +5,8 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TYPE_CHECKING
 
+from wabaguard.reporters._printable import printable
+
 if TYPE_CHECKING:
     from wabaguard.scan import ScanResult
 
@@ -20,15 +22,17 @@ def render_text(result: ScanResult, *, color: bool = False) -> str:
 
     out: list[str] = []
     for path, group in groupby(result.findings, key=lambda f: f.path):
-        out.append(paint(_BOLD, path))
+        shown = printable(path)
+        out.append(paint(_BOLD, shown))
         for f in group:
             sev = paint(_COLORS[f.severity.value], f.severity.value)
-            out.append(f"{f.path}:{f.line}:{f.column}: {sev} {f.rule} {f.message}")
+            rule = f.rule + (f" (+{','.join(r.rule for r in f.related)})" if f.related else "")
+            out.append(f"{shown}:{f.line}:{f.column}: {sev} {rule} {printable(f.message)}")
             if f.snippet.strip():
-                out.append(paint(_DIM, f"    {f.snippet.strip()}"))
+                out.append(paint(_DIM, f"    {printable(f.snippet.strip())}"))
         out.append("")
     for error in result.errors:
-        out.append(f"{error.path}: error: {error.message}")
+        out.append(f"{printable(error.path)}: error: {printable(error.message)}")
     counts: dict[str, int] = {}
     for f in result.findings:
         counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
@@ -40,7 +44,9 @@ def render_text(result: ScanResult, *, color: bool = False) -> str:
         f"{f' ({by_sev})' if by_sev else ''} in {result.files_scanned} file"
         f"{'s' if result.files_scanned != 1 else ''} "
         f"({result.files_skipped} skipped, {len(result.errors)} error"
-        f"{'s' if len(result.errors) != 1 else ''}) in {result.duration_s:.2f}s"
+        f"{'s' if len(result.errors) != 1 else ''}"
+        f"{f', {result.suppressed} suppressed' if result.suppressed else ''})"
+        f" in {result.duration_s:.2f}s"
     )
     out.append(paint(_BOLD, summary) if result.findings else summary)
     return "\n".join(out) + "\n"
