@@ -71,6 +71,9 @@ class DetectSecretsPipeline:
         # The scanner has already opened the file; this filter re-checks the path against the
         # working directory and would drop every finding of a scan run from elsewhere.
         settings.disable_filters("detect_secrets.filters.common.is_invalid_file")
+        # The allowlist pragma is applied by the engine (``is_allowlisted``), which counts
+        # what it suppresses; the plugins must not drop those lines unseen.
+        settings.disable_filters("detect_secrets.filters.allowlist.is_line_allowlisted")
         by_class = {b.class_name: b for b in builtins}
         self._plugins: dict[str, tuple[Any, BuiltinPlugin]] = {}
         for plugin in get_plugins():
