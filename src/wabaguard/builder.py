@@ -19,8 +19,8 @@ is done, ``finish`` applies, in this order and nowhere else:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Final
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final
 
 from wabaguard import redact
 from wabaguard.findings import Confidence, Finding, Kind, Related, Rule, fingerprint
@@ -44,6 +44,9 @@ class Draft:
         "end_line",
         "identity",
         "line",
+        "logical_location",
+        "notes",
+        "properties",
         "rule",
         "secret",
         "secret_hash",
@@ -63,6 +66,9 @@ class Draft:
         secret_hash: str = "",
         confidence: Confidence | None = None,
         allowlisted: bool = False,
+        properties: Mapping[str, Any] | None = None,
+        notes: tuple[str, ...] = (),
+        logical_location: str = "",
     ) -> None:
         self.rule: Final = rule
         self.line: Final = line  # 1-based
@@ -75,6 +81,9 @@ class Draft:
         self.secret_hash: Final = secret_hash
         self.confidence: Final = confidence  # None: the rule's
         self.allowlisted: Final = allowlisted  # detect-secrets' allowlist pragma applies
+        self.properties: Final = properties or {}  # JSON values, never a secret
+        self.notes: Final = notes
+        self.logical_location: Final = logical_location  # see Finding.logical_location
 
     @property
     def is_secret_span(self) -> bool:
@@ -168,6 +177,9 @@ class FileFindings:
             secret_type=rule.secret_type,
             kind=rule.kind,
             related=related,
+            properties=_scrubbed(draft.properties, self.masker),
+            notes=tuple(self.masker.scrub(note) for note in draft.notes),
+            logical_location=self.masker.scrub(draft.logical_location),
         )
 
     def _invalid_pragma(self, line: int, pragma: Pragma, source: str) -> Finding:
@@ -223,3 +235,15 @@ def _one_per_value(drafts: list[Draft]) -> tuple[list[Draft], dict[int, tuple[Re
             if also not in names:
                 names.append(also)
     return kept, {k: tuple(v) for k, v in related.items()}
+
+
+def _scrubbed(value: Any, masker: redact.Masker) -> Any:
+    """A JSON value with every known secret masked in its strings (belt and braces: no
+    capability should put a secret there)."""
+    if isinstance(value, str):
+        return masker.scrub(value) if masker else value
+    if isinstance(value, Mapping):
+        return {str(k): _scrubbed(v, masker) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrubbed(v, masker) for v in value]
+    return value

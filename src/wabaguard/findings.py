@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 DOCS_BASE = "https://github.com/wabaguard/wabaguard/blob/main/docs/rules/"
 
@@ -106,9 +107,18 @@ class Finding:
     kind: Kind = field(default=Kind.CREDENTIAL, compare=False)
     # Other rules that matched the same value here (one value, one finding).
     related: tuple[Related, ...] = ()
+    # Facts a capability adds (a commit, a secret's age, a verification verdict): JSON values
+    # only, never a secret. JSON and SARIF carry them as they are.
+    properties: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # Extra lines for people (text, markdown, annotations), e.g. "still in history: rotate it".
+    notes: tuple[str, ...] = ()
+    # For a finding about something that is not a place in a file (a repository secret named
+    # by the GitHub API): its name, e.g. "acme/app: environment prod: WHATSAPP_TOKEN". Then
+    # ``path`` is "" and the positions are 0.
+    logical_location: str = ""
 
     def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.rule)
+        return (self.path or self.logical_location, self.line, self.column, self.rule)
 
 
 def fingerprint(rule: str, path: str, identity: str) -> str:

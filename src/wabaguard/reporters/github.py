@@ -24,17 +24,23 @@ def escape_property(value: str) -> str:
 def render_github(result: ScanResult) -> str:
     lines = []
     for f in result.findings:
-        props = ",".join(
-            [
-                f"file={escape_property(f.path)}",
-                f"line={f.line}",
-                f"endLine={f.end_line}",
-                f"col={f.column}",
-                f"endColumn={f.end_column}",
-                f"title={escape_property(f'wabaguard {f.rule} ({f.severity.value})')}",
-            ]
-        )
-        lines.append(f"::{_COMMAND[f.severity.value]} {props}::{escape_data(f.message)}")
+        title = f"title={escape_property(f'wabaguard {f.rule} ({f.severity.value})')}"
+        if f.path:
+            props = ",".join(
+                [
+                    f"file={escape_property(f.path)}",
+                    f"line={f.line}",
+                    f"endLine={f.end_line}",
+                    f"col={f.column}",
+                    f"endColumn={f.end_column}",
+                    title,
+                ]
+            )
+            message = " ".join((f.message, *f.notes))
+        else:  # not a place in a file: an annotation of the run, naming what it is about
+            props = title
+            message = " ".join((f"{f.logical_location}:", f.message, *f.notes))
+        lines.append(f"::{_COMMAND[f.severity.value]} {props}::{escape_data(message)}")
     for e in result.errors:
         lines.append(
             f"::warning file={escape_property(e.path)},"

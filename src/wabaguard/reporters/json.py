@@ -30,6 +30,9 @@ def finding_to_json(f: Finding) -> dict[str, Any]:
         "fingerprint": f.fingerprint,
         "help_uri": f.help_uri,
         "related_rules": [r.rule for r in f.related],
+        "logical_location": f.logical_location or None,
+        "notes": list(f.notes),
+        "properties": dict(f.properties),
     }
 
 

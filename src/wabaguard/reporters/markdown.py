@@ -47,7 +47,13 @@ def render_markdown(result: ScanResult) -> str:
             out.append("| Location | Message |")
             out.append("| --- | --- |")
             for f in items:
-                out.append(f"| `{_code(f.path)}:{f.line}:{f.column}` | {_cell(f.message)} |")
+                where = (
+                    _code(f.logical_location)
+                    if not f.path
+                    else (f"{_code(f.path)}:{f.line}:{f.column}")
+                )
+                message = " ".join((f.message, *f.notes))
+                out.append(f"| `{where}` | {_cell(message)} |")
             out.append("")
     if result.suppressed:
         out.append("")

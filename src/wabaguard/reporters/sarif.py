@@ -34,7 +34,9 @@ def _rule_json(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _result_json(f: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _location(f: Finding) -> dict[str, Any]:
+    if f.logical_location:
+        return {"logicalLocations": [{"fullyQualifiedName": f.logical_location}]}
     region: dict[str, Any] = {
         "startLine": f.line,
         "startColumn": f.column,
@@ -43,23 +45,31 @@ def _result_json(f: Finding, index: dict[str, int]) -> dict[str, Any]:
     }
     if f.snippet:
         region["snippet"] = {"text": f.snippet}
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+            "region": region,
+        },
+    }
+
+
+def _result_json(f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    message = " ".join((f.message, *f.notes))
+    properties: dict[str, Any] = {
+        **f.properties,
+        "severity": f.severity.value,
+        "confidence": f.confidence.value,
+    }
+    if f.related:
+        properties["relatedRules"] = [r.rule for r in f.related]
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "level": _LEVEL[f.severity.value],
-        "message": {"text": f.message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
-                    "region": region,
-                },
-            }
-        ],
+        "message": {"text": message},
+        "locations": [_location(f)],
         "partialFingerprints": {"wabaguard/v1": f.fingerprint},
-        "properties": {"severity": f.severity.value, "confidence": f.confidence.value},
+        "properties": properties,
     }
-    if f.related:
-        result["properties"]["relatedRules"] = [r.rule for r in f.related]
     if f.rule in index:
         result["ruleIndex"] = index[f.rule]
     return result

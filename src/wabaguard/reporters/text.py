@@ -23,13 +23,16 @@ def render_text(result: ScanResult, *, color: bool = False) -> str:
     out: list[str] = []
     for path, group in groupby(result.findings, key=lambda f: f.path):
         shown = printable(path)
-        out.append(paint(_BOLD, shown))
+        if path:
+            out.append(paint(_BOLD, shown))
         for f in group:
             sev = paint(_COLORS[f.severity.value], f.severity.value)
             rule = f.rule + (f" (+{','.join(r.rule for r in f.related)})" if f.related else "")
-            out.append(f"{shown}:{f.line}:{f.column}: {sev} {rule} {printable(f.message)}")
+            where = printable(f.logical_location) if not path else f"{shown}:{f.line}:{f.column}"
+            out.append(f"{where}: {sev} {rule} {printable(f.message)}")
             if f.snippet.strip():
                 out.append(paint(_DIM, f"    {printable(f.snippet.strip())}"))
+            out.extend(f"    {printable(note)}" for note in f.notes)
         out.append("")
     for error in result.errors:
         out.append(f"{printable(error.path)}: error: {printable(error.message)}")
