@@ -1,8 +1,11 @@
-"""Baselines through the CLI: a baseline file is never scanned as content."""
+"""Baselines through the CLI: every finding kind, updates, file modes, the baseline file never
+scanned as content. Round trips through plain detect-secrets are in
+tests/detectors/test_detect_secrets_plugins.py."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -86,6 +89,167 @@ def workflow_table(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 def load(path: Path) -> dict[str, Any]:
     doc: dict[str, Any] = json.loads(path.read_text())
     return doc
+
+
+# -- every finding kind --------------------------------------------------------------------------
+
+
+def test_workflow_findings_are_recorded_and_suppressed(run_cli: Any, tmp_path: Path) -> None:
+    plant(tmp_path, secrets())
+    before = findings(run_cli, tmp_path)
+    assert (".github/workflows/ci.yml", 9, "secret-in-argv") in before
+    created = run_cli("baseline", ".secrets.baseline", cwd=tmp_path)
+    assert created.code == 0, created.err
+    assert "2 workflow finding(s)" in created.err
+    doc = load(tmp_path / ".secrets.baseline")
+    table = workflow_table(doc)
+    assert sorted(e["rule"] for e in table[".github/workflows/ci.yml"]) == [
+        "hardcoded-credential",
+        "secret-in-argv",
+    ]
+    assert all(len(e["fingerprint"]) == 32 for e in table[".github/workflows/ci.yml"])
+    # Workflow findings stay out of detect-secrets' own table.
+    assert set(doc["results"]) == {"bot.py"}
+    assert findings(run_cli, tmp_path, "--baseline", ".secrets.baseline") == []
+
+
+def test_moved_workflow_finding_stays_suppressed_and_a_new_one_is_reported(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    ci = tmp_path / ".github" / "workflows" / "ci.yml"
+    ci.parent.mkdir(parents=True)
+    ci.write_text(WORKFLOW)
+    assert run_cli("baseline", "b.json", cwd=tmp_path).code == 0
+    assert findings(run_cli, tmp_path, "--baseline", "b.json") == []
+    # Five lines further down, same place in the YAML: still accepted.
+    ci.write_text("# build and deploy\n" * 5 + WORKFLOW)
+    assert findings(run_cli, tmp_path) == [(".github/workflows/ci.yml", 14, "secret-in-argv")]
+    assert findings(run_cli, tmp_path, "--baseline", "b.json") == []
+    # A new step with the same problem is new.
+    ci.write_text("# build and deploy\n" * 5 + WORKFLOW + NEW_STEP)
+    assert findings(run_cli, tmp_path, "--baseline", "b.json") == [
+        (".github/workflows/ci.yml", 16, "secret-in-argv")
+    ]
+
+
+def test_update_keeps_workflow_labels_and_drops_deleted_files(run_cli: Any, tmp_path: Path) -> None:
+    plant(tmp_path, secrets())
+    assert run_cli("baseline", "b.json", cwd=tmp_path).code == 0
+    doc = load(tmp_path / "b.json")
+    for entry in workflow_table(doc)[".github/workflows/ci.yml"]:
+        entry["is_secret"] = entry["rule"] == "hardcoded-credential"
+    doc["results"]["bot.py"][0]["is_secret"] = False
+    (tmp_path / "b.json").write_text(json.dumps(doc))
+    ci = tmp_path / ".github" / "workflows" / "ci.yml"
+    ci.write_text("# moved\n" * 5 + ci.read_text())
+
+    assert run_cli("baseline", "b.json", cwd=tmp_path).code == 0
+    updated = load(tmp_path / "b.json")
+    labels = {
+        (e["rule"], e["line_number"], e["is_secret"])
+        for e in workflow_table(updated)[".github/workflows/ci.yml"]
+    }
+    assert labels == {("secret-in-argv", 14, False), ("hardcoded-credential", 15, True)}
+    assert [e.get("is_secret") for e in updated["results"]["bot.py"]] == [False, None]
+
+    ci.unlink()
+    (tmp_path / "bot.py").unlink()
+    assert run_cli("baseline", "b.json", cwd=tmp_path).code == 0
+    final = load(tmp_path / "b.json")
+    assert final["results"] == {}
+    assert all(
+        f["path"] != "wabaguard.baseline.accepted_workflow_findings" for f in final["filters_used"]
+    )
+
+
+def test_update_of_some_paths_keeps_entries_of_the_others(run_cli: Any, tmp_path: Path) -> None:
+    plant(tmp_path, secrets())
+    assert run_cli("baseline", "b.json", cwd=tmp_path).code == 0
+    first = load(tmp_path / "b.json")
+    (tmp_path / "bot.py").write_text('import os\nTOKEN = os.environ["TOKEN"]\n')
+    # Only the workflows are rescanned: bot.py's entries stay although its secrets are gone.
+    assert run_cli("baseline", "b.json", ".github", cwd=tmp_path).code == 0
+    partial = load(tmp_path / "b.json")
+    assert partial["results"] == first["results"]
+    assert workflow_table(partial) == workflow_table(first)
+    # A full update drops them.
+    assert run_cli("baseline", "b.json", cwd=tmp_path).code == 0
+    assert load(tmp_path / "b.json")["results"] == {}
+
+
+def test_existing_file_that_is_not_a_baseline_is_not_overwritten(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    (tmp_path / "package.json").write_text('{"name": "app"}\n')
+    result = run_cli("baseline", "package.json", cwd=tmp_path)
+    assert result.code == 2
+    assert "not a detect-secrets baseline" in result.err
+    assert (tmp_path / "package.json").read_text() == '{"name": "app"}\n'
+
+
+def test_malformed_workflow_table_is_a_clear_error(run_cli: Any, tmp_path: Path) -> None:
+    (tmp_path / "b.json").write_text(
+        json.dumps(
+            {
+                "results": {},
+                "filters_used": [
+                    {
+                        "path": "wabaguard.baseline.accepted_workflow_findings",
+                        "results": {"ci.yml": [{"rule": "secret-in-argv"}]},
+                    }
+                ],
+            }
+        )
+    )
+    result = run_cli("scan", "--baseline", "b.json", cwd=tmp_path)
+    assert result.code == 2
+    assert "'rule' and 'fingerprint'" in result.err
+
+
+# -- generic plugins and file modes ----------------------------------------------------------
+
+
+def test_entropy_baseline_lists_the_generic_plugins(run_cli: Any, tmp_path: Path) -> None:
+    plant(tmp_path, secrets())
+    assert run_cli("baseline", "--entropy", "b.json", cwd=tmp_path).code == 0
+    doc = load(tmp_path / "b.json")
+    listed = {p["name"] for p in doc["plugins_used"]}
+    assert listed >= GENERIC
+    types = {e["type"] for entries in doc["results"].values() for e in entries}
+    assert {"Secret Keyword", "Hex High Entropy String"} <= types
+    assert findings(run_cli, tmp_path, "--entropy", "--baseline", "b.json") == []
+    # Without --entropy the generic plugins are not listed (nothing needs them).
+    assert run_cli("baseline", "plain.json", cwd=tmp_path).code == 0
+    assert not {p["name"] for p in load(tmp_path / "plain.json")["plugins_used"]} & GENERIC
+
+
+@pytest.fixture
+def umask() -> Iterator[Any]:
+    saved = os.umask(0o022)
+    try:
+        yield os.umask
+    finally:
+        os.umask(saved)
+
+
+@pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
+def test_new_baseline_gets_the_umask_mode(
+    run_cli: Any, tmp_path: Path, umask: Any, mask: int, expected: int
+) -> None:
+    plant(tmp_path, secrets())
+    umask(mask)
+    assert run_cli("baseline", "b.json", cwd=tmp_path).code == 0
+    assert (tmp_path / "b.json").stat().st_mode & 0o777 == expected
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o600, 0o664])
+def test_update_keeps_the_file_mode(run_cli: Any, tmp_path: Path, umask: Any, mode: int) -> None:
+    plant(tmp_path, secrets())
+    assert run_cli("baseline", "b.json", cwd=tmp_path).code == 0
+    (tmp_path / "b.json").chmod(mode)
+    assert run_cli("baseline", "--entropy", "b.json", cwd=tmp_path).code == 0
+    assert (tmp_path / "b.json").stat().st_mode & 0o777 == mode
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".wabaguard-")] == []
 
 
 # -- the baseline is never content -----------------------------------------------------------
@@ -173,3 +337,21 @@ def test_console_script_as_the_hook_runs_it(entropy_repo: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 skipped" in proc.stdout
+
+
+# -- the format, as documented ---------------------------------------------------------------
+
+
+def test_the_workflow_filter_is_a_function_detect_secrets_never_calls() -> None:
+    """detect-secrets imports it by ``path`` and calls a filter only when every parameter it
+    asks for is one detect-secrets injects; it asks for none."""
+    import importlib
+
+    from detect_secrets.util.inject import get_injectable_variables
+
+    from wabaguard import baseline
+
+    module, name = baseline.WORKFLOW_FILTER.rsplit(".", 1)
+    function = getattr(importlib.import_module(module), name)
+    assert get_injectable_variables(function) == ()
+    assert function() is False

@@ -205,7 +205,7 @@ def _exit_with(rv: Any, **_: Any) -> None:
 @click.option(
     "--baseline",
     type=click.Path(dir_okay=False),
-    help="detect-secrets baseline: secrets listed there are not reported.",
+    help="Baseline (`wabaguard baseline`): findings listed there are not reported.",
 )
 @_config_option
 @_exclude_option
@@ -332,25 +332,44 @@ def baseline_cmd(
     excludes: tuple[str, ...],
     entropy: bool | None,
 ) -> int:
-    """Create or update a detect-secrets-compatible baseline of the secrets found now.
+    """Create or update a baseline of every finding now: secrets and workflow findings.
 
-    `detect-secrets audit BASELINE_FILE` opens it to label each entry.
+    The file is a detect-secrets baseline (see docs/detect-secrets.md). On update, audit
+    labels are kept, entries of files not scanned this time are kept, and entries of deleted
+    files are dropped.
     """
-    from wabaguard.baseline import write_baseline
+    from wabaguard.baseline import unread_files, write_baseline
     from wabaguard.config import ConfigError
     from wabaguard.scan import run_scan
 
     cwd = os.getcwd()
     config = _load_config(config_path, cwd).with_overrides(entropy=entropy)
     own = "/" + Path(os.path.relpath(baseline_file, cwd)).as_posix()
-    result = run_scan(list(paths) or ["."], config, cwd=cwd, extra_excludes=[*excludes, own])
+    targets = list(paths) or ["."]
+    result = run_scan(targets, config, cwd=cwd, extra_excludes=[*excludes, own])
     try:
-        count = write_baseline(baseline_file, result.findings)
+        written = write_baseline(
+            baseline_file,
+            result.findings,
+            entropy=config.entropy,
+            keep=unread_files(targets, cwd, result),
+            cwd=cwd,
+        )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"cannot write {baseline_file}: {exc.strerror}") from None
-    click.echo(f"wabaguard: wrote {count} secret(s) to {baseline_file}", err=True)
+    click.echo(
+        f"wabaguard: wrote {written.secrets} secret(s) and {written.workflow} workflow "
+        f"finding(s) to {baseline_file}",
+        err=True,
+    )
+    if result.errors:
+        click.echo(
+            f"wabaguard: {len(result.errors)} file(s) could not be read in full; their "
+            "earlier entries were kept",
+            err=True,
+        )
     return EXIT_CLEAN
 
 
