@@ -1,9 +1,10 @@
 """Baselines through the CLI: every finding kind, updates, file modes, the baseline file never
-scanned as content. Round trips through plain detect-secrets are in
+scanned as content, and ``wabaguard audit``. Round trips through plain detect-secrets are in
 tests/detectors/test_detect_secrets_plugins.py."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -339,7 +340,166 @@ def test_console_script_as_the_hook_runs_it(entropy_repo: Path) -> None:
     assert "1 skipped" in proc.stdout
 
 
+# -- wabaguard audit -------------------------------------------------------------------------
+
+
+def audit(run_cli: Any, root: Path, answers: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(answers))
+    return run_cli("audit", "b.json", cwd=root)
+
+
+def labels(root: Path) -> dict[tuple[str, str], Any]:
+    """Every entry's label, in the order the audit asks: by file, then line."""
+    doc = load(root / "b.json")
+    rows = [
+        (filename, e["line_number"], e["type"], e.get("is_secret"))
+        for filename, entries in doc["results"].items()
+        for e in entries
+    ]
+    rows.extend(
+        (filename, e["line_number"], e["rule"], e.get("is_secret"))
+        for filename, entries in workflow_table(doc).items()
+        for e in entries
+    )
+    return {(name, what): label for name, _, what, label in sorted(rows, key=lambda r: r[:2])}
+
+
+@pytest.fixture
+def audited(run_cli: Any, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    s = secrets()
+    plant(tmp_path, s)
+    assert run_cli("baseline", "--entropy", "b.json", cwd=tmp_path).code == 0
+    return tmp_path, s
+
+
+def test_audit_labels_every_kind_and_never_shows_a_secret(
+    run_cli: Any, audited: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, s = audited
+    order = list(labels(root))
+    assert order[:3] == [
+        (".github/workflows/ci.yml", "secret-in-argv"),
+        (".github/workflows/ci.yml", "hardcoded-credential"),
+        ("bot.py", "Meta Access Token"),
+    ]
+    result = audit(run_cli, root, "n\nn\ny\n" + "n\n" * 20, monkeypatch)
+    assert result.code == 0, result.err
+    assert_no_secret(result.out + result.err, s)
+    assert "Is this a real secret?" in result.out
+    assert "Is this a real problem?" in result.out
+    assert 'TOKEN = "EAAB********"' in result.out  # the redacted line, as reports show it
+    got = labels(root)
+    assert set(got) == set(order)
+    assert sum(1 for v in got.values() if v is True) == 1
+    assert all(v is not None for v in got.values())
+    assert got[("bot.py", "Meta Access Token")] is True
+    assert got[(".github/workflows/ci.yml", "hardcoded-credential")] is False
+    # Everything labelled: nothing left to ask.
+    again = audit(run_cli, root, "", monkeypatch)
+    assert again.code == 0
+    assert "every entry of b.json is labelled" in again.err
+
+
+def test_audit_back_skip_quit_and_end_of_input(
+    run_cli: Any, audited: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, _ = audited
+    # 1: yes; 2: what?, no; back to 2; skip it (takes the "no" back); 3: no; quit.
+    result = audit(run_cli, root, "y\nwhat\nn\nb\ns\nn\nq\n", monkeypatch)
+    assert result.code == 0, result.err
+    assert "please answer one of: y, n, s, b, q" in result.out
+    values = [v for v in labels(root).values()]
+    assert values[:3] == [True, None, False]
+    assert all(v is None for v in values[3:])
+    # End of input stops and keeps what was answered.
+    result = audit(run_cli, root, "y\n", monkeypatch)
+    assert "End of input." in result.out
+    assert [v for v in labels(root).values()][:4] == [True, True, False, None]
+
+
+def test_audit_interrupted_keeps_the_answers(
+    run_cli: Any, audited: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, _ = audited
+    replies = iter(["n\n", "y\n"])
+
+    class CtrlC:
+        def readline(self) -> str:
+            reply = next(replies, None)
+            if reply is None:
+                raise KeyboardInterrupt
+            return reply
+
+    monkeypatch.setattr(sys, "stdin", CtrlC())
+    result = run_cli("audit", "b.json", cwd=root)
+    assert result.code == 2  # click turns Ctrl-C into an abort
+    assert "wabaguard: aborted" in result.err
+    assert "saved b.json: 2 of 6" in result.err
+    assert list(labels(root).values())[:3] == [False, True, None]
+
+
+def test_audit_of_an_entry_no_longer_in_the_file(
+    run_cli: Any, audited: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, _ = audited
+    (root / ".github" / "workflows" / "ci.yml").write_text("on: push\njobs: {}\n")
+    result = audit(run_cli, root, "y\ns\nq\n", monkeypatch)
+    assert "not found in the file as it is now" in result.out
+    # Only skip, back and quit are offered for it: "y" is refused.
+    assert "please answer one of: s, q" in result.out
+    assert all(v is None for v in labels(root).values())
+
+
+def test_audit_stats(
+    run_cli: Any, audited: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, _ = audited
+    audit(run_cli, root, "y\nn\n", monkeypatch)
+    stats = run_cli("audit", "--stats", "--json", "b.json", cwd=root)
+    assert stats.code == 0, stats.err
+    doc = stats.json()
+    assert doc["workflow"]["secret-in-argv"] == {"real": 1, "false_positive": 0, "unlabelled": 0}
+    assert doc["workflow"]["hardcoded-credential"]["false_positive"] == 1
+    assert doc["credentials"]["Meta Access Token"]["unlabelled"] == 1
+    text = run_cli("audit", "--stats", "b.json", cwd=root).out
+    assert "  secret-in-argv        1 real, 0 false positive(s), 0 unlabelled" in text
+
+
+@pytest.mark.slow
+def test_audit_through_a_pipe(audited: tuple[Path, dict[str, str]]) -> None:
+    root, s = audited
+    script = shutil.which("wabaguard")
+    base = [script] if script else [sys.executable, "-m", "wabaguard"]
+    proc = subprocess.run(
+        [*base, "audit", "b.json"], input="n\n" * 30,
+        cwd=root, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert_no_secret(proc.stdout + proc.stderr, s)
+    assert all(v is False for v in labels(root).values())
+
+
+def test_audit_of_a_missing_baseline_is_exit_two(run_cli: Any, tmp_path: Path) -> None:
+    result = run_cli("audit", "nope.json", cwd=tmp_path)
+    assert result.code == 2
+    assert "baseline not found" in result.err
+
+
 # -- the format, as documented ---------------------------------------------------------------
+
+
+def test_docs_describe_what_the_code_writes() -> None:
+    from conftest import REPO
+    from wabaguard import baseline
+
+    docs = (REPO / "docs" / "detect-secrets.md").read_text(encoding="utf-8")
+    assert f'"path": "{baseline.WORKFLOW_FILTER}"' in docs
+    assert f'"version": {baseline.WORKFLOW_FORMAT}' in docs
+    assert SKIP_REASON in docs
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "wabaguard audit FILE" in readme
+    assert "docs/detect-secrets.md#baselines-written-by-wabaguard-baseline" in readme
+    assert "## Baselines written by `wabaguard baseline`" in docs
 
 
 def test_the_workflow_filter_is_a_function_detect_secrets_never_calls() -> None:

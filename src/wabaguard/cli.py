@@ -334,9 +334,9 @@ def baseline_cmd(
 ) -> int:
     """Create or update a baseline of every finding now: secrets and workflow findings.
 
-    The file is a detect-secrets baseline (see docs/detect-secrets.md). On update, audit
-    labels are kept, entries of files not scanned this time are kept, and entries of deleted
-    files are dropped.
+    The file is a detect-secrets baseline (see docs/detect-secrets.md); `wabaguard audit
+    BASELINE_FILE` labels its entries. On update, audit labels are kept, entries of files
+    not scanned this time are kept, and entries of deleted files are dropped.
     """
     from wabaguard.baseline import unread_files, write_baseline
     from wabaguard.config import ConfigError
@@ -371,6 +371,35 @@ def baseline_cmd(
             err=True,
         )
     return EXIT_CLEAN
+
+
+@cli.command()
+@click.argument("baseline_file", type=click.Path(dir_okay=False))
+@click.option(
+    "--stats", is_flag=True, help="Count labelled and unlabelled entries, change nothing."
+)
+@click.option("--json", "as_json", is_flag=True, help="With --stats: print JSON.")
+@_config_option
+def audit(baseline_file: str, stats: bool, as_json: bool, config_path: str | None) -> int:
+    """Label a baseline's entries as real or false positives (never showing a secret).
+
+    Asks about each entry without a label and stores the answer as `is_secret`, as
+    `detect-secrets audit` does; unlike it, it shows only the redacted line.
+    """
+    from wabaguard import audit as auditing
+    from wabaguard.config import ConfigError
+
+    try:
+        if stats:
+            click.echo(auditing.statistics(baseline_file, as_json), nl=False)
+            return EXIT_CLEAN
+        cwd = os.getcwd()
+        config = _load_config(config_path, cwd)
+        return auditing.label_interactively(baseline_file, config, cwd)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"cannot write {baseline_file}: {exc.strerror}") from None
 
 
 @cli.command()
