@@ -178,6 +178,20 @@ def test_update_of_some_paths_keeps_entries_of_the_others(run_cli: Any, tmp_path
     assert load(tmp_path / "b.json")["results"] == {}
 
 
+def test_update_keeps_filters_added_for_detect_secrets(run_cli: Any, tmp_path: Path) -> None:
+    plant(tmp_path, secrets())
+    assert run_cli("baseline", "b.json", cwd=tmp_path).code == 0
+    doc = load(tmp_path / "b.json")
+    added = {"path": "detect_secrets.filters.regex.should_exclude_file", "pattern": ["^vendor/"]}
+    doc["filters_used"].append(added)
+    (tmp_path / "b.json").write_text(json.dumps(doc))
+    assert run_cli("baseline", "b.json", cwd=tmp_path).code == 0
+    updated = load(tmp_path / "b.json")["filters_used"]
+    assert added in updated
+    assert [f["path"] for f in updated] == sorted((f["path"] for f in updated), key=str.lower)
+    assert len(updated) == len(doc["filters_used"])
+
+
 def test_existing_file_that_is_not_a_baseline_is_not_overwritten(
     run_cli: Any, tmp_path: Path
 ) -> None:

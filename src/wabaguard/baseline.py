@@ -178,8 +178,14 @@ def write_baseline(
     keep = keep or (lambda _: False)
     old_creds: dict[str, list[dict[str, Any]]] = {}
     old_flows: dict[str, list[dict[str, Any]]] = {}
+    old_filters: list[dict[str, Any]] = []
     if os.path.exists(path):
         old = _read(path)
+        listed = old.get("filters_used")
+        if isinstance(listed, list):
+            old_filters = [
+                f for f in listed if isinstance(f, dict) and isinstance(f.get("path"), str)
+            ]
         old_creds = {
             name: [e for e in entries if isinstance(e, dict)]
             for name, entries in old["results"].items()
@@ -246,6 +252,11 @@ def write_baseline(
         "path": "detect_secrets.filters.common.is_baseline_file",
         "filename": rel,
     }
+    # Filters someone added for detect-secrets (--exclude-files, a word list...) stay: wabaguard
+    # does not apply them, detect-secrets goes on doing so.
+    for item in old_filters:
+        if item["path"] != WORKFLOW_FILTER:
+            by_path.setdefault(item["path"], item)
     if flows:
         by_path[WORKFLOW_FILTER] = {
             "path": WORKFLOW_FILTER,
