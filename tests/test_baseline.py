@@ -464,6 +464,31 @@ def test_audit_of_an_entry_no_longer_in_the_file(
     assert all(v is None for v in labels(root).values())
 
 
+def test_audit_reads_no_file_outside_the_tree(
+    run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A committed baseline may name any path; the audit only reads inside the tree."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    keys = [fakes.aws_access_key_id(seed=seed) for seed in (711, 712)]
+    (root / "inside.py").write_text("".join(f'AWS = "{key}"\n' for key in keys))
+    assert run_cli("baseline", "b.json", cwd=root).code == 0
+    doc = load(root / "b.json")
+    outside = {str(tmp_path / "outside.py"): keys[0], "../other.py": keys[1]}
+    for name, key in outside.items():
+        (root / name).write_text(f'AWS = "{key}"\n')
+    doc["results"] = {
+        name: [dict(e, filename=name) for e in doc["results"]["inside.py"] if e["line_number"] == n]
+        for n, name in enumerate(outside, start=1)
+    }
+    (root / "b.json").write_text(json.dumps(doc))
+    result = audit(run_cli, root, "s\ns\n", monkeypatch)
+    for name in outside:
+        assert f"{name}:" in result.out
+    assert result.out.count("not found in the file as it is now") == 2
+    assert 'AWS = "AKIA' not in result.out
+
+
 def test_audit_stats(
     run_cli: Any, audited: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

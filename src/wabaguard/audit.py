@@ -157,7 +157,16 @@ def _current_findings(
     entropy = isinstance(listed, list) and any(
         isinstance(p, dict) and p.get("name") in generic for p in listed
     )
-    files = sorted({e.filename for e in todo if os.path.isfile(os.path.join(cwd, e.filename))})
+    # A baseline is repository content: its file names are only read inside the tree.
+    root = os.path.realpath(cwd)
+    files = sorted(
+        {
+            e.filename
+            for e in todo
+            if _inside(root, os.path.realpath(os.path.join(cwd, e.filename)))
+            and os.path.isfile(os.path.join(cwd, e.filename))
+        }
+    )
     if not files:
         return {}
     config = replace(config, exclude=(), entropy=config.entropy or entropy, disable=frozenset())
@@ -168,6 +177,10 @@ def _current_findings(
         elif f.secret_hash:
             found.setdefault((Kind.CREDENTIAL, f.path, f.secret_hash, f.secret_type), f)
     return found
+
+
+def _inside(root: str, real: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _show(entry: _Entry, finding: Finding | None, index: int, total: int) -> None:
