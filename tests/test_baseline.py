@@ -4,6 +4,7 @@ tests/detectors/test_detect_secrets_plugins.py."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -112,6 +113,19 @@ def test_workflow_findings_are_recorded_and_suppressed(run_cli: Any, tmp_path: P
     # Workflow findings stay out of detect-secrets' own table.
     assert set(doc["results"]) == {"bot.py"}
     assert findings(run_cli, tmp_path, "--baseline", ".secrets.baseline") == []
+
+
+def test_workflow_key_is_rule_file_and_yaml_route(run_cli: Any, tmp_path: Path) -> None:
+    """Committed baselines depend on this key: a change to how it is computed turns every
+    accepted workflow finding into a new one, so it is pinned here."""
+    ci = tmp_path / ".github" / "workflows" / "ci.yml"
+    ci.parent.mkdir(parents=True)
+    ci.write_text(WORKFLOW)
+    assert run_cli("baseline", "b.json", cwd=tmp_path).code == 0
+    identity = "secret-in-argv\0.github/workflows/ci.yml\0jobs/build/steps/1/run#0"
+    expected = hashlib.sha256(identity.encode()).hexdigest()[:32]
+    (entry,) = workflow_table(load(tmp_path / "b.json"))[".github/workflows/ci.yml"]
+    assert entry == {"rule": "secret-in-argv", "fingerprint": expected, "line_number": 9}
 
 
 def test_moved_workflow_finding_stays_suppressed_and_a_new_one_is_reported(
