@@ -205,7 +205,7 @@ def _exit_with(rv: Any, **_: Any) -> None:
 @click.option(
     "--baseline",
     type=click.Path(dir_okay=False),
-    help="detect-secrets baseline: secrets listed there are not reported.",
+    help="Baseline (`wabaguard baseline`): findings listed there are not reported.",
 )
 @_config_option
 @_exclude_option
@@ -334,26 +334,74 @@ def baseline_cmd(
     excludes: tuple[str, ...],
     entropy: bool | None,
 ) -> int:
-    """Create or update a detect-secrets-compatible baseline of the secrets found now.
+    """Create or update a baseline of every finding now: secrets and workflow findings.
 
-    `detect-secrets audit BASELINE_FILE` opens it to label each entry.
+    The file is a detect-secrets baseline (see docs/detect-secrets.md); `wabaguard audit
+    BASELINE_FILE` labels its entries. On update, audit labels are kept, entries of files
+    not scanned this time are kept, and entries of deleted files are dropped.
     """
-    from wabaguard.baseline import write_baseline
+    from wabaguard.baseline import unread_files, write_baseline
     from wabaguard.config import ConfigError
     from wabaguard.scan import run_scan
 
     cwd = os.getcwd()
     config = _load_config(config_path, cwd).with_overrides(entropy=entropy)
     own = "/" + Path(os.path.relpath(baseline_file, cwd)).as_posix()
-    result = run_scan(list(paths) or ["."], config, cwd=cwd, extra_excludes=[*excludes, own])
+    targets = list(paths) or ["."]
+    result = run_scan(targets, config, cwd=cwd, extra_excludes=[*excludes, own])
     try:
-        count = write_baseline(baseline_file, result.findings)
+        written = write_baseline(
+            baseline_file,
+            result.findings,
+            entropy=config.entropy,
+            keep=unread_files(targets, cwd, result),
+            cwd=cwd,
+        )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"cannot write {baseline_file}: {exc.strerror}") from None
-    click.echo(f"wabaguard: wrote {count} secret(s) to {baseline_file}", err=True)
+    click.echo(
+        f"wabaguard: wrote {written.secrets} secret(s) and {written.workflow} workflow "
+        f"finding(s) to {baseline_file}",
+        err=True,
+    )
+    if result.errors:
+        click.echo(
+            f"wabaguard: {len(result.errors)} file(s) could not be read in full; their "
+            "earlier entries were kept",
+            err=True,
+        )
     return EXIT_CLEAN
+
+
+@cli.command()
+@click.argument("baseline_file", type=click.Path(dir_okay=False))
+@click.option(
+    "--stats", is_flag=True, help="Count labelled and unlabelled entries, change nothing."
+)
+@click.option("--json", "as_json", is_flag=True, help="With --stats: print JSON.")
+@_config_option
+def audit(baseline_file: str, stats: bool, as_json: bool, config_path: str | None) -> int:
+    """Label a baseline's entries as real or false positives (never showing a secret).
+
+    Asks about each entry without a label and stores the answer as `is_secret`, as
+    `detect-secrets audit` does; unlike it, it shows only the redacted line.
+    """
+    from wabaguard import audit as auditing
+    from wabaguard.config import ConfigError
+
+    try:
+        if stats:
+            click.echo(auditing.statistics(baseline_file, as_json), nl=False)
+            return EXIT_CLEAN
+        cwd = os.getcwd()
+        config = _load_config(config_path, cwd)
+        return auditing.label_interactively(baseline_file, config, cwd)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"cannot write {baseline_file}: {exc.strerror}") from None
 
 
 @cli.command()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
-from wabaguard import redact
+from wabaguard import baseline_sniff, redact
 from wabaguard.builder import Draft, FileFindings
 from wabaguard.config import Config
 from wabaguard.discovery import Candidate, Skipped, discover
@@ -27,6 +27,8 @@ SNIFF_BYTES = 8192
 WHOLE_FILE_LIMIT = 8 * 1024 * 1024  # above this, stream line by line
 PARALLEL_MIN_FILES = 64
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+# Wherever it is and whatever it is called: its hashes are no content (the hook passes it).
+_BASELINE_SKIP = "detect-secrets baseline, not scanned as content"
 
 
 @dataclass
@@ -262,6 +264,8 @@ def _read_and_scan(
             data = fh.read(config.max_file_size + 1)  # the file may have grown since fstat
             if len(data) > config.max_file_size:
                 raise _Skip(f"larger than the {config.max_file_size}-byte limit (--max-file-size)")
+            if baseline_sniff.is_detect_secrets_baseline(data):
+                raise _Skip(_BASELINE_SKIP)
             lines = _decode_lines(data, path, result)
             if lines is None:
                 return None
@@ -270,6 +274,10 @@ def _read_and_scan(
             head = fh.read(SNIFF_BYTES)
             if b"\0" in head:
                 raise _Skip("binary file")
+            if baseline_sniff.might_be_baseline(head) and baseline_sniff.is_detect_secrets_baseline(
+                head + fh.read(config.max_file_size)
+            ):
+                raise _Skip(_BASELINE_SKIP)
             fh.seek(0)
             lines = None
             source = _stream_lines(fh, path, result, config.max_file_size)
