@@ -41,6 +41,7 @@ import pytest
 import yaml
 
 import fakes
+from sarif_check import assert_valid_sarif
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTION = ROOT / "action.yml"
@@ -305,33 +306,6 @@ def shim(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
 @pytest.fixture
 def secret() -> str:
     return fakes.aws_access_key_id()
-
-
-def sarif_schema() -> dict[str, Any] | None:
-    candidates = [
-        ROOT / "tests" / "data" / "sarif-schema-2.1.0.json",
-        Path("/work/shared/schemas/sarif-schema-2.1.0.json"),
-    ]
-    if os.environ.get("WABAGUARD_SARIF_SCHEMA"):
-        candidates.insert(0, Path(os.environ["WABAGUARD_SARIF_SCHEMA"]))
-    for path in candidates:
-        if path.is_file():
-            loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            return loaded
-    return None
-
-
-def assert_valid_sarif(path: Path) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    assert document["version"] == "2.1.0"
-    schema = sarif_schema()
-    if schema is not None:
-        import jsonschema
-
-        validator = jsonschema.validators.validator_for(schema)(schema)
-        errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
-        assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
-    return document
 
 
 def annotations(stdout: str) -> list[str]:

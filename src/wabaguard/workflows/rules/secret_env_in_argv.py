@@ -20,9 +20,6 @@ RULE = rule(
 
 
 def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
-    # GitHub's own docs show `cmd "$SECRET"` as acceptable, so teams may turn this off.
-    if not config.option(RULE.id, "enabled", True):
-        return
     for facts, script, route in scripts(analysis):
         for use in script.argv:
             if use.category != "plain" or use.taint.inline or use.taint.dump:
