@@ -392,7 +392,7 @@ def test_annotations_and_summary_can_be_turned_off(
     assert secret not in result.everything()
 
 
-@pytest.mark.parametrize("name", ["annotations", "summary", "only-changed"])
+@pytest.mark.parametrize("name", ["annotations", "summary", "only-changed", "fail-on-error"])
 def test_a_malformed_boolean_input_is_a_usage_error(
     tmp_path: Path, shim: Path | None, name: str
 ) -> None:
@@ -400,6 +400,75 @@ def test_a_malformed_boolean_input_is_a_usage_error(
     result = ActionRunner(tmp_path, repo, shim).run({name: "yes please"})
     assert result.status == 2
     assert f"::error title=wabaguard::{name} must be true or false" in result.stdout
+
+
+def test_fail_on_defaults_to_the_configs(tmp_path: Path, shim: Path | None, secret: str) -> None:
+    repo = make_repo(
+        tmp_path / "repo",
+        {"settings.py": python_with_key(secret), ".wabaguard.toml": 'fail-on = "critical"\n'},
+    )
+    runner = ActionRunner(tmp_path, repo, shim)
+    deferred = runner.run()
+    assert deferred.status == 0, deferred.stdout + deferred.stderr  # high < critical
+    assert deferred.outputs["findings"] == "1"
+    assert len(annotations(deferred.stdout)) == 1
+    explicit = runner.run({"fail-on": "high"})
+    assert explicit.status == 1
+    assert "wabaguard: 1 finding; failing at high" in explicit.stdout
+
+
+def test_config_is_found_from_the_path_input_upward(
+    tmp_path: Path, shim: Path | None, secret: str
+) -> None:
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            "services/api/settings.py": python_with_key(secret),
+            "services/api/.wabaguard.toml": 'disable = ["aws-access-key"]\n',
+            "services/web/settings.py": python_with_key(secret),
+            ".wabaguard.toml": 'exclude = ["/services/web/"]\n',
+        },
+    )
+    runner = ActionRunner(tmp_path, repo, shim)
+    api = runner.run({"path": "services/api"})
+    assert (api.status, api.outputs["findings"]) == (0, "0"), api.stdout + api.stderr
+    web = runner.run({"path": "services/web"})  # the root's config, its exclude from the root
+    assert (web.status, web.outputs["findings"]) == (0, "0"), web.stdout + web.stderr
+    # One config per run, never merged: above services/api, its own config does not apply.
+    everything = runner.run({"path": "services"})
+    assert everything.outputs["findings"] == "1"
+    assert secret not in api.everything() + web.everything()
+
+
+def test_a_workflow_that_cannot_be_analysed_fails_the_step(
+    tmp_path: Path, shim: Path | None
+) -> None:
+    repo = make_repo(
+        tmp_path / "repo",
+        {".github/workflows/broken.yml": "on: push\njobs: [unclosed\n", "a.txt": "a\n"},
+    )
+    runner = ActionRunner(tmp_path, repo, shim)
+    result = runner.run({"sarif-file": "wabaguard.sarif"})
+    assert result.status == 2, result.stdout + result.stderr
+    assert result.outputs["findings"] == "0"  # the scan ran: it has a count
+    note, summary = annotations(result.stdout)
+    assert note.startswith("::error file=.github/workflows/broken.yml,")
+    assert summary.startswith("::error title=wabaguard::1 file could not be analysed")
+    assert "could not be fully analysed" in result.summary
+    sarif = assert_valid_sarif(repo / "wabaguard.sarif")
+    assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is False
+    relaxed = runner.run({"fail-on-error": "false"})
+    assert relaxed.status == 0, relaxed.stdout + relaxed.stderr
+    assert annotations(relaxed.stdout) == [note]  # still reported
+
+
+def test_a_path_that_does_not_exist_fails_the_step(tmp_path: Path, shim: Path | None) -> None:
+    repo = make_repo(tmp_path / "repo", {"src/a.py": "x = 1\n"})
+    result = ActionRunner(tmp_path, repo, shim).run({"path": "scr"})
+    assert result.status == 2
+    assert result.outputs["findings"] == ""
+    assert "cannot scan scr: no such file or directory" in result.stderr
+    assert "usage or configuration error" in result.stdout
 
 
 def test_path_input_is_never_read_as_an_option(
@@ -632,6 +701,10 @@ def test_docs_cover_every_input_and_output() -> None:
     for name in [*action["inputs"], *action["outputs"]]:
         assert re.search(rf"^\|\s*`{re.escape(name)}`\s*\|", text, re.M), f"{name} undocumented"
     assert "security-events: write" in text
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.search(r"Inputs \(([^)]*)\)", readme)
+    assert listed is not None
+    assert re.findall(r"`([^`]+)`", listed.group(1)) == list(action["inputs"])
 
 
 def test_zizmor_reports_nothing() -> None:
