@@ -32,6 +32,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -663,14 +664,20 @@ def test_third_party_actions_are_pinned_by_commit_with_a_version_comment() -> No
     assert remote >= 4
 
 
+# Jobs that must write, and what: the release job creates and moves tags.
+WRITING_JOBS = {("release.yml", "tag"): {"contents": "write"}}
+
+
 def test_workflow_permissions_are_minimal() -> None:
-    for path, workflow in load_workflows().items():
+    workflows = load_workflows()
+    assert {path.name for path in workflows} >= {"ci.yml", "release.yml"}
+    for path, workflow in workflows.items():
         assert workflow.get("permissions") == {}, f"{path.name}: top-level permissions: {{}}"
         for name, job in workflow["jobs"].items():
             perms = job.get("permissions")
             assert perms is not None, f"{path.name}:{name} declares its permissions"
             uploads = any("upload-sarif" in s.get("uses", "") for s in job.get("steps", []))
-            expected = {"contents": "read"}
+            expected = dict(WRITING_JOBS.get((path.name, name), {"contents": "read"}))
             if uploads:
                 expected["security-events"] = "write"
             assert perms == expected, f"{path.name}:{name}"
@@ -749,3 +756,154 @@ def test_wabaguard_reports_nothing_on_the_action_and_workflows(tmp_path: Path) -
     assert document["errors"] == []
     assert document["stats"]["files_scanned"] >= 2
     assert proc.returncode == 0, proc.stderr
+
+
+# --------------------------------------------------------------------------------------
+# The release workflow's steps, with a stand-in `gh` that keeps the repository's refs
+
+
+FAKE_GH = """\
+import json, os, sys
+state_file = os.environ["FAKE_GH_STATE"]
+with open(state_file, encoding="utf-8") as fh:
+    state = json.load(fh)
+args = sys.argv[1:]
+state["calls"].append(args)
+assert os.environ.get("GH_TOKEN") == "fake-token", "gh reads its token from GH_TOKEN"
+assert not any("fake-token" in a for a in args), "the token is never on the command line"
+assert args[0] == "api"
+method, rest = "GET", args[1:]
+if rest[0] == "--method":
+    method, rest = rest[1], rest[2:]
+path, fields = rest[0], dict(f.split("=", 1) for f in rest[2::2])
+prefix = "repos/" + os.environ["GITHUB_REPOSITORY"] + "/git/"
+assert path.startswith(prefix), path
+path = path[len(prefix):]
+refs = state["refs"]
+code = 0
+if method == "GET":
+    ref = "refs/" + path.removeprefix("ref/")
+    code = 0 if ref in refs else 1
+elif method == "POST" and path == "refs":
+    code = 1 if fields["ref"] in refs else 0
+    refs.setdefault(fields["ref"], fields["sha"])
+elif method == "PATCH":
+    ref = path
+    assert ref in refs and fields.get("force") == "true"
+    refs[ref] = fields["sha"]
+else:
+    raise AssertionError(args)
+with open(state_file, "w", encoding="utf-8") as fh:
+    json.dump(state, fh)
+sys.exit(code)
+"""
+
+
+def run_release(tmp_path: Path, version: str, refs: dict[str, str]) -> tuple[int, str, dict]:
+    """The release job's `run:` steps, as the runner runs them, against a stand-in `gh`."""
+    workflow = load_workflows()[WORKFLOWS / "release.yml"]
+    checkout = Path(tempfile.mkdtemp(prefix="checkout-", dir=tmp_path))
+    (checkout / "pyproject.toml").write_text(f'[project]\nname = "w"\nversion = "{version}"\n')
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    gh = bin_dir / "gh"
+    gh.write_text(f"#!{sys.executable}\n{FAKE_GH}", encoding="utf-8")
+    gh.chmod(0o755)
+    state = tmp_path / "gh-state.json"
+    state.write_text(json.dumps({"refs": refs, "calls": []}), encoding="utf-8")
+    sha = "c0ffee" * 6 + "abcd"
+    outputs: dict[str, dict[str, str]] = {}
+    log = []
+    for index, step in enumerate(workflow["jobs"]["tag"]["steps"]):
+        if "uses" in step:
+            assert step["uses"].startswith("actions/checkout@")
+            continue
+        output_file = checkout.parent / f"{checkout.name}-output-{index}"
+        output_file.write_text("", encoding="utf-8")
+        env = {k: os.environ[k] for k in ("HOME", "LANG") if k in os.environ}
+        env.update(
+            PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            GITHUB_OUTPUT=str(output_file),
+            GITHUB_REPOSITORY="wabaguard/wabaguard",
+            GITHUB_SHA=sha,
+            FAKE_GH_STATE=str(state),
+        )
+        for name, value in (step.get("env") or {}).items():
+            value = str(value).replace("${{ github.token }}", "fake-token")
+            for match in STEP_OUTPUT_EXPR.finditer(value):
+                value = value.replace(
+                    match.group(0), outputs.get(match.group(1), {}).get(match.group(2), "")
+                )
+            assert "${{" not in value, value
+            env[name] = value
+        proc = subprocess.run(
+            [BASH or "bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+            cwd=checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        log.append(proc.stdout + proc.stderr)
+        outputs[step.get("id", str(index))] = parse_output_file(output_file.read_text())
+        if proc.returncode:
+            return proc.returncode, "".join(log), json.loads(state.read_text())
+    return 0, "".join(log), json.loads(state.read_text())
+
+
+STEP_OUTPUT_EXPR = re.compile(r"\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}")
+
+
+def test_release_tags_a_new_version_and_moves_the_major_tag(tmp_path: Path) -> None:
+    sha = "c0ffee" * 6 + "abcd"
+    status, log, state = run_release(tmp_path, "0.1.0", {})
+    assert status == 0, log
+    assert state["refs"] == {"refs/tags/v0.1.0": sha, "refs/tags/v0": sha}
+    # Released already: nothing changes.
+    status, log, state = run_release(tmp_path, "0.1.0", state["refs"])
+    assert status == 0 and "v0.1.0 is tagged already" in log
+    assert all(call[1] != "--method" for call in state["calls"])  # only lookups
+    # The next version moves v0 forward and keeps v0.1.0.
+    old = {"refs/tags/v0.1.0": "1" * 40, "refs/tags/v0": "1" * 40}
+    status, log, state = run_release(tmp_path, "0.2.0", old)
+    assert status == 0, log
+    assert state["refs"] == {
+        "refs/tags/v0.1.0": "1" * 40,
+        "refs/tags/v0": sha,
+        "refs/tags/v0.2.0": sha,
+    }
+
+
+@pytest.mark.parametrize("version", ["0.2", "1.0.0rc1", "01.2.3"])
+def test_release_refuses_a_version_that_is_not_a_tag(tmp_path: Path, version: str) -> None:
+    status, log, state = run_release(tmp_path, version, {})
+    assert status != 0
+    assert "is not MAJOR.MINOR.PATCH" in log
+    assert state["refs"] == {} and state["calls"] == []
+
+
+def test_the_documented_version_refs_are_the_released_ones() -> None:
+    """README and docs name `v{version}` from pyproject, the tag the release workflow makes."""
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
+    tag, major = f"v{version}", f"v{version.split('.')[0]}"
+    refs = []
+    for doc in (ROOT / "README.md", DOCS):
+        text = doc.read_text(encoding="utf-8")
+        uses = []
+        pattern = r"uses: wabaguard/wabaguard@(<commit of [\w.]+>|[^\s`]+)(?: +# +([\w.]+))?"
+        for ref, comment in re.findall(pattern, text):
+            # A commit pin (a placeholder in prose) names its release in the comment.
+            if ref.startswith("<commit of ") or re.fullmatch(r"[0-9a-f]{40}", ref):
+                assert ref in (f"<commit of {comment}>", ref.lower()), ref
+                ref = comment
+            uses.append(ref)
+        revs = re.findall(r"repo: https://github.com/wabaguard/wabaguard\n\s+rev: (\S+)", text)
+        refs += uses + revs
+        assert all(ref in (tag, major) for ref in uses + revs), (doc.name, uses, revs)
+        assert "<commit-sha>" not in text
+    assert tag in refs
+    assert len(refs) >= 4

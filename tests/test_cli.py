@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -574,3 +575,39 @@ def test_two_outputs_to_one_file_are_a_usage_error(run_cli, tmp_path: Path, args
     assert result.out == ""
     assert not (tmp_path / "r.txt").exists() and not (tmp_path / "r.json").exists()
     assert (tmp_path / "b.json").read_text() == baseline
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_counts_in_human_output_are_pluralised(run_cli, tmp_path: Path, n: int) -> None:
+    for i in range(n):
+        (tmp_path / f"k{i}.py").write_text(f'K = "{fakes.aws_access_key_id(seed=300 + i)}"\n')
+        (tmp_path / f"latin{i}.txt").write_bytes(b"caf\xe9\n")  # a warning each
+    wf = tmp_path / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    for i in range(n):
+        (wf / f"broken{i}.yml").write_text("on: push\njobs: [unclosed\n")  # an error each
+    outputs = []
+    for fmt in ("text", "markdown"):
+        result = run_cli("scan", "--format", fmt, cwd=tmp_path)
+        outputs += [result.out, result.err]
+    to_file = run_cli("scan", "-o", str(tmp_path.parent / f"r{n}.txt"), cwd=tmp_path)
+    outputs.append(to_file.err)
+    everything = "\n".join(outputs)
+    s = "" if n == 1 else "s"
+    files = 3 * n
+    assert (
+        f"{n} finding{s} ({n} high) in {files} files (0 skipped, {n} error{s}, {n} warning{s})"
+        in everything
+    )
+    assert f"**{n} finding{s}** in {files} files." in everything
+    assert f"{n} file{s} could not be fully analysed" in everything
+    assert f"{n} file{s} analysed with a warning" in everything
+    assert "(s)" not in everything
+    assert not re.search(r"\b1 (files|findings|errors|warnings|secrets)\b", everything)
+
+
+def test_one_clean_file_is_one_file(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("x = 1\n")
+    assert "0 findings in 1 file (0 skipped, 0 errors) in" in run_cli("scan", cwd=tmp_path).out
+    md = run_cli("scan", "--format", "markdown", cwd=tmp_path).out
+    assert "No findings in 1 file. :white_check_mark:" in md

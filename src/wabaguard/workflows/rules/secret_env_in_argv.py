@@ -14,7 +14,7 @@ RULE = rule(
     "Secret-bearing variable expanded on a command line",
     Severity.MEDIUM,
     Confidence.MEDIUM,
-    "let the program read the variable from its environment, a file or stdin instead of "
+    "Let the program read the variable from its environment, a file or stdin instead of "
     "passing its value as an argument",
 )
 
