@@ -151,3 +151,12 @@ def test_a_file_outside_the_working_directory_gets_a_file_uri(run_cli: Any, tmp_
     assert "uriBaseId" not in location
     assert location["uri"].startswith("file:///")
     assert uri_to_path(location) == (outside / "k #1.py").as_posix()
+
+
+def test_a_directory_named_like_a_drive_stays_relative(run_cli: Any, tmp_path: Path) -> None:
+    (tmp_path / "c:").mkdir()
+    (tmp_path / "c:" / "k.py").write_text(f'K = "{fakes.aws_access_key_id(seed=261)}"\n')
+    sarif = assert_valid_sarif(run_cli("scan", "--format", "sarif", cwd=tmp_path).out)
+    [result] = sarif["runs"][0]["results"]
+    location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "c%3A/k.py", "uriBaseId": "%SRCROOT%"}

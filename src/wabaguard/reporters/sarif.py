@@ -69,9 +69,10 @@ def artifact_location(path: str) -> dict[str, Any]:
     directory. ``quote`` leaves only unreserved characters and ``/`` as they are, so a
     ``:`` in the first segment cannot pass for a scheme, nor ``#``/``?``/``%`` end or
     escape the path."""
+    import os.path
     from urllib.parse import quote
 
-    if path.startswith("/") or (len(path) > 2 and path[1] == ":" and path[2] == "/"):
+    if os.path.isabs(path):  # "/x/y", or "C:/x/y" on Windows (a POSIX name may hold "c:")
         return {"uri": "file://" + ("" if path.startswith("/") else "/") + quote(path, safe="/:")}
     return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
 
