@@ -172,3 +172,16 @@ def test_the_readme_hook_snippet_runs_as_documented(run_cli, tmp_path) -> None:
     assert run_cli(*entry, *hook["args"], "old.py", cwd=tmp_path).code == 0
     (tmp_path / "new.py").write_text(f'K = "{fakes.aws_access_key_id(seed=401)}"\n')
     assert run_cli(*entry, *hook["args"], "old.py", "new.py", cwd=tmp_path).code == 1
+
+
+def test_the_readme_env_advice_holds(run_cli, tmp_path) -> None:
+    """A real token in .env is reported; the placeholders of a .env.example are not."""
+    import fakes
+
+    (tmp_path / ".env.example").write_text(
+        "WHATSAPP_TOKEN=your-token-here\nD360_API_KEY=<your 360dialog key>\n"
+    )
+    (tmp_path / ".env").write_text(f"WHATSAPP_TOKEN={fakes.meta_token(seed=402)}\n")
+    result = run_cli("scan", "--format", "json", cwd=tmp_path)
+    assert result.code == 1
+    assert {f["path"] for f in result.json()["findings"]} == {".env"}
