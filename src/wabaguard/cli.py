@@ -210,7 +210,7 @@ def _exit_with(rv: Any, **_: Any) -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
-    help="Write the report to FILE instead of stdout.",
+    help="Write the report to FILE instead of stdout (the summary line goes to stderr).",
 )
 @click.option(
     "--report",
