@@ -37,9 +37,34 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
         capsys.readouterr()
         code = main(list(args))
         captured = capsys.readouterr()
+        _check_sarif_outputs(list(args), captured.out)
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+def _check_sarif_outputs(args: list[str], out: str) -> None:
+    """Every SARIF document a test makes through run_cli is validated (schema, URIs)."""
+    from sarif_check import assert_valid_sarif
+
+    fmt, output, sarif_files = "text", None, []
+    for i, arg in enumerate(args[:-1]):
+        value = args[i + 1]
+        if arg in ("-f", "--format"):
+            fmt = value
+        elif arg in ("-o", "--output"):
+            output = value
+        elif arg == "--report" and value.startswith("sarif="):
+            sarif_files.append(value.removeprefix("sarif="))
+    if fmt == "sarif":
+        if output is None or output == "-":
+            if out.strip():
+                assert_valid_sarif(out)
+        else:
+            sarif_files.append(output)
+    for name in sarif_files:
+        if name != "-" and Path(name).is_file():
+            assert_valid_sarif(Path(name))
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -133,3 +134,54 @@ def test_ruff_format_clean() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_fix_advice_is_a_capitalised_sentence_for_every_rule(run_cli) -> None:
+    """Messages are "{what was found}. {fix}": the fix starts a sentence."""
+    listed = json.loads(run_cli("rules", "--format", "json").out)
+    assert len(listed) == len(RULES)
+    for rule in listed:
+        fix = rule["fix"]
+        assert fix[:1].isupper(), (rule["id"], fix)
+        assert not fix.endswith("."), rule["id"]  # reporters add the full stop
+    # And so it appears in findings, credential and workflow rules alike.
+    demo = run_cli("demo", "--format", "json").json()
+    fixes = {r["id"]: r["fix"] for r in listed}
+    kinds = {r["id"]: r["kind"] for r in listed}
+    assert {kinds[f["rule"]] for f in demo["findings"]} == {"credential", "workflow"}
+    for finding in demo["findings"]:
+        assert finding["message"].endswith(". " + fixes[finding["rule"]]), finding["message"]
+
+
+def test_the_readme_hook_snippet_runs_as_documented(run_cli, tmp_path) -> None:
+    """The pre-commit snippet's rev is the released tag and its args work as the hook's."""
+    import tomllib
+
+    import fakes
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    snippet = readme.split("# .pre-commit-config.yaml\n", 1)[1].split("```", 1)[0]
+    [repo] = yaml.safe_load(snippet)["repos"]
+    version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+    assert repo["rev"] == f"v{version}"
+    [hook] = repo["hooks"]
+    hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    entry = hooks[hook["id"]]["entry"].split()[1:]  # as pre-commit runs it, with file names
+    (tmp_path / "old.py").write_text(f'K = "{fakes.aws_access_key_id(seed=400)}"\n')
+    assert run_cli("baseline", ".secrets.baseline", cwd=tmp_path).code == 0
+    assert run_cli(*entry, *hook["args"], "old.py", cwd=tmp_path).code == 0
+    (tmp_path / "new.py").write_text(f'K = "{fakes.aws_access_key_id(seed=401)}"\n')
+    assert run_cli(*entry, *hook["args"], "old.py", "new.py", cwd=tmp_path).code == 1
+
+
+def test_the_readme_env_advice_holds(run_cli, tmp_path) -> None:
+    """A real token in .env is reported; the placeholders of a .env.example are not."""
+    import fakes
+
+    (tmp_path / ".env.example").write_text(
+        "WHATSAPP_TOKEN=your-token-here\nD360_API_KEY=<your 360dialog key>\n"
+    )
+    (tmp_path / ".env").write_text(f"WHATSAPP_TOKEN={fakes.meta_token(seed=402)}\n")
+    result = run_cli("scan", "--format", "json", cwd=tmp_path)
+    assert result.code == 1
+    assert {f["path"] for f in result.json()["findings"]} == {".env"}

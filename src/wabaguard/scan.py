@@ -132,6 +132,7 @@ def _decode_utf8(data: bytes, path: str, result: FileResult) -> str:
             ScanError(
                 path,
                 f"invalid UTF-8 at byte {exc.start}; scanned with undecodable bytes replaced",
+                level="warning",
             )
         )
         return data.decode("utf-8", "replace")
@@ -157,7 +158,11 @@ def _stream_lines(fh: BinaryIO, path: str, result: FileResult, limit: int) -> It
             if not bad:
                 bad = True
                 result.errors.append(
-                    ScanError(path, "invalid UTF-8; scanned with undecodable bytes replaced")
+                    ScanError(
+                        path,
+                        "invalid UTF-8; scanned with undecodable bytes replaced",
+                        level="warning",
+                    )
                 )
         yield line.rstrip("\r\n")
 
@@ -216,10 +221,13 @@ def scan_file(engine: Engine, candidate: Candidate, config: Config) -> FileResul
         result.skipped.append(Skipped(path, skip.reason))
         return result
     except FileNotFoundError:
-        result.skipped.append(Skipped(path, "no such file (deleted since it was listed)"))
+        result.skipped.append(
+            Skipped(path, "no such file (deleted since it was listed)", unreadable=True)
+        )
         return result
     except OSError as exc:
-        result.errors.append(ScanError(path, f"cannot read: {exc.strerror or type(exc).__name__}"))
+        reason = f"cannot read: {exc.strerror or type(exc).__name__}"
+        result.skipped.append(Skipped(path, reason, unreadable=True))
         lines = None
     except RecursionError:
         result.errors.append(ScanError(path, "input nested too deeply to analyse"))
@@ -362,7 +370,8 @@ def run_scan(
 
     started = time.perf_counter()
     cwd = cwd or os.getcwd()
-    candidates, skipped = discover(paths, [*config.exclude, *extra_excludes], cwd)
+    based = [(config.base_dir or cwd, config.exclude)]  # a config's patterns: from its directory
+    candidates, skipped = discover(paths, extra_excludes, cwd, based)
     findings: list[Finding] = []
     errors: list[ScanError] = []
     scanned = 0

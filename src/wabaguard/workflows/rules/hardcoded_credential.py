@@ -17,7 +17,7 @@ RULE = rule(
     "Credential written in the workflow file",
     Severity.HIGH,
     Confidence.MEDIUM,
-    "rotate it, store it as an encrypted secret and reference it as `${{ secrets.NAME }}` "
+    "Rotate it, store it as an encrypted secret and reference it as `${{ secrets.NAME }}` "
     "(or use OIDC instead of a long-lived key)",
     reports_secret=True,  # each finding's span is the literal: masked in every output
 )

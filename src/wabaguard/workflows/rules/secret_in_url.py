@@ -15,7 +15,7 @@ RULE = rule(
     "Secret embedded in a URL",
     Severity.HIGH,
     Confidence.HIGH,
-    "send the credential in a header read from stdin (`curl -H @-`) or a credential helper; "
+    "Send the credential in a header read from stdin (`curl -H @-`) or a credential helper; "
     "never put it in the URL (user:password, path or query string)",
 )
 

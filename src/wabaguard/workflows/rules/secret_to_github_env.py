@@ -15,7 +15,7 @@ RULE = rule(
     "Secret persisted to GITHUB_ENV or step outputs",
     Severity.MEDIUM,
     Confidence.HIGH,
-    "reference the secret in the `env:` of each step that needs it instead of copying it "
+    "Reference the secret in the `env:` of each step that needs it instead of copying it "
     "into `$GITHUB_ENV`/`$GITHUB_OUTPUT`",
 )
 

@@ -16,7 +16,7 @@ RULE = rule(
     "Verbose client logs credentials",
     Severity.MEDIUM,
     Confidence.MEDIUM,
-    "drop the verbose/trace flag (use `curl -sS --fail-with-body`); debug locally, not in CI "
+    "Drop the verbose/trace flag (use `curl -sS --fail-with-body`); debug locally, not in CI "
     "with real credentials",
 )
 
