@@ -568,3 +568,20 @@ def test_the_workflow_filter_is_a_function_detect_secrets_never_calls() -> None:
     function = getattr(importlib.import_module(module), name)
     assert get_injectable_variables(function) == ()
     assert function() is False
+
+
+def test_baseline_uses_the_config_scan_finds_for_its_paths(run_cli: Any, tmp_path: Path) -> None:
+    """A config beside the scanned directory (not in the working directory) applies to
+    `baseline` exactly as it does to `scan`."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".git").mkdir()  # the repository root: the config lookup stops here
+    (project / ".wabaguard.toml").write_text('exclude = ["vendor/"]\n')
+    (project / "vendor").mkdir()
+    (project / "vendor" / "sdk.py").write_text(f'KEY = "{fakes.aws_access_key_id(seed=61)}"\n')
+    (project / "app.py").write_text(f'KEY = "{fakes.aws_access_key_id(seed=62)}"\n')
+    scanned = run_cli("scan", "project", "--format", "json", cwd=tmp_path).json()
+    assert {f["path"] for f in scanned["findings"]} == {"project/app.py"}
+    assert run_cli("baseline", "b.json", "project", cwd=tmp_path).code == 0
+    recorded = json.loads((tmp_path / "b.json").read_text())["results"]
+    assert set(recorded) == {"project/app.py"}
