@@ -50,13 +50,13 @@ def load_baseline(path: str) -> Baseline:
 
 def _plugins_used(secret_types: Iterable[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """plugins_used and filters_used as detect-secrets itself would write them."""
-    from detect_secrets.settings import get_settings
-
     from wabaguard.builtin import BUILTIN_PLUGINS
-    from wabaguard.ds_pipeline import DetectSecretsPipeline
+    from wabaguard.ds_adapter import DetectSecrets
 
-    DetectSecretsPipeline([b for b in BUILTIN_PLUGINS if not b.generic])
-    settings = get_settings().json()
+    # Our own configuration, not detect-secrets' process-global one (which is left alone).
+    settings = DetectSecrets(
+        [b.class_name for b in BUILTIN_PLUGINS if not b.generic]
+    ).settings_json()
     plugins: list[dict[str, Any]] = list(settings["plugins_used"])
     wanted = set(secret_types)
     for name, secret_type, path in _our_plugins():
