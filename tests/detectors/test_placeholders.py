@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from detector_helpers import place, scan
+from detector_helpers import place, scan, unstructured_meta_token
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -37,6 +37,9 @@ class Slot:
 
 SLOTS = [
     Slot("meta-access-token", 'TOKEN = "{T}"', "app.py", lambda s: fakes.meta_token(seed=s), 13),
+    # Tokens without the app-id structure, reported for their context (medium confidence).
+    Slot("meta-access-token", "    access_token: {T}", "config.yaml", unstructured_meta_token, 4),
+    Slot("meta-access-token", "Authorization: Bearer {T}", "api.http", unstructured_meta_token, 4),
     Slot(
         "meta-access-token",
         "curl -H 'Authorization: Bearer {T}' https://graph.facebook.com/v19.0/me",
