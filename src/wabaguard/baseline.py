@@ -323,16 +323,18 @@ def _plugins_used(
     The generic plugins are listed when the scan ran them (``--entropy``) or an entry needs
     them: detect-secrets only runs, and so only keeps the entries of, the plugins listed.
     """
-    from detect_secrets.settings import get_settings
-
     from wabaguard.builtin import BUILTIN_PLUGINS
-    from wabaguard.ds_pipeline import DetectSecretsPipeline
+    from wabaguard.ds_adapter import DetectSecrets
 
     wanted = set(secret_types)
-    DetectSecretsPipeline(
-        [b for b in BUILTIN_PLUGINS if not b.generic or entropy or b.secret_type in wanted]
-    )
-    settings = get_settings().json()
+    # Our own configuration, not detect-secrets' process-global one (which is left alone).
+    settings = DetectSecrets(
+        [
+            b.class_name
+            for b in BUILTIN_PLUGINS
+            if not b.generic or entropy or b.secret_type in wanted
+        ]
+    ).settings_json()
     plugins: list[dict[str, Any]] = list(settings["plugins_used"])
     for name, secret_type, plugin_file in _our_plugins():
         if secret_type in wanted:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -31,15 +32,8 @@ from wabaguard.config import Config
 from wabaguard.detectors import all_detectors
 from wabaguard.detectors.base import Detector, LineContext
 from wabaguard.engine import Engine, build_gates, candidate_lines
-
-try:  # Python 3.11+
-    from re import _constants as sre_c  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as sre_c  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
-
-from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+from wabaguard.sre_adapter import constants as sre_c
+from wabaguard.sre_adapter import parse as sre_parse
 
 PROPERTY = settings(
     max_examples=40,
@@ -470,7 +464,7 @@ def line_local_problems(pattern: re.Pattern[str]) -> list[str]:
                 if arg[2] is not None:
                     walk(arg[2], dotall)
 
-    parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    parsed = sre_parse(pattern)
     walk(parsed, bool(pattern.flags & re.DOTALL))
     return problems
 
