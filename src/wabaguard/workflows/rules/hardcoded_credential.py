@@ -10,7 +10,7 @@ from wabaguard.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
 from wabaguard.workflows.model import Node, Route
 from wabaguard.workflows.rules._common import rule, scripts
-from wabaguard.workflows.shell import looks_like_dummy
+from wabaguard.workflows.shells.bash.programs import looks_like_dummy
 
 RULE = rule(
     "hardcoded-credential",
