@@ -286,7 +286,7 @@ def hardcoded_passwords(effective: str, words: list[Word]) -> list[Hardcoded]:
 
 
 def _url_password(lit: str) -> str:
-    """``https://user:pass@host/``: a literal password in a URL's userinfo."""
+    """A literal password in a URL's userinfo (between ``://`` and ``@``), or ""."""
     scheme = lit.find("://")
     at = lit.find("@", scheme + 3)
     slash = lit.find("/", scheme + 3)
