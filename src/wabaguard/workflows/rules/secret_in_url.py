@@ -8,7 +8,7 @@ from wabaguard.config import Config
 from wabaguard.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
 from wabaguard.workflows.rules._common import rule, scripts, what
-from wabaguard.workflows.shell import url_part
+from wabaguard.workflows.shells.facts import url_part
 
 RULE = rule(
     "secret-in-url",

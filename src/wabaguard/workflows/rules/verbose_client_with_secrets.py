@@ -9,7 +9,7 @@ from wabaguard.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
 from wabaguard.workflows.model import EnvEntry
 from wabaguard.workflows.rules._common import rule, scripts
-from wabaguard.workflows.shell import verbose_env
+from wabaguard.workflows.shells.bash.programs import verbose_env
 
 RULE = rule(
     "verbose-client-with-secrets",
