@@ -17,7 +17,7 @@ What is not run here:
   the package is installed from this checkout). Its one output, the wabaguard executable,
   is then a shim running this interpreter's ``python -m wabaguard``. If wabaguard is not
   importable, the step runs for real. One ``slow`` test always runs it for real, from a copy
-  of this checkout; that needs a package index for the dependencies.
+  of this checkout, with pip pointed at a local wheelhouse of the dependencies (no index).
 
 The CI workflow's ``action`` jobs run the real thing on GitHub's Linux, macOS and Windows
 runners.
@@ -131,9 +131,15 @@ class ActionRunner:
     """Runs action.yml's ``run:`` steps in order, like the runner's composite handler."""
 
     def __init__(
-        self, tmp: Path, workspace: Path, wabaguard_shim: Path | None, action_path: Path = ROOT
+        self,
+        tmp: Path,
+        workspace: Path,
+        wabaguard_shim: Path | None,
+        action_path: Path = ROOT,
+        extra_env: Mapping[str, str] | None = None,
     ) -> None:
         self.tmp = tmp
+        self.extra_env = dict(extra_env or {})
         self.action_path = action_path
         self.workspace = workspace
         self.shim = wabaguard_shim
@@ -197,6 +203,7 @@ class ActionRunner:
                 for k in ("PATH", "HOME", "LANG", "SYSTEMROOT", "PYTHONPATH", "TMPDIR")
                 if k in os.environ
             }
+            env.update(self.extra_env)
             env.update(
                 {
                     "CI": "true",
@@ -438,7 +445,9 @@ def test_path_input_is_never_read_as_an_option(
 
 
 @pytest.mark.slow
-def test_install_step_installs_the_actions_own_code(tmp_path: Path, secret: str) -> None:
+def test_install_step_installs_the_actions_own_code(
+    tmp_path: Path, secret: str, offline_pip: dict[str, str]
+) -> None:
     """The full sequence, pip included, from a copy of this checkout as the action path."""
     action_path = tmp_path / "action"
     shutil.copytree(
@@ -450,7 +459,7 @@ def test_install_step_installs_the_actions_own_code(tmp_path: Path, secret: str)
         if (ROOT / name).is_file():
             shutil.copy2(ROOT / name, action_path / name)
     repo = make_repo(tmp_path / "repo", {"settings.py": python_with_key(secret)})
-    runner = ActionRunner(tmp_path, repo, None, action_path)
+    runner = ActionRunner(tmp_path, repo, None, action_path, extra_env=offline_pip)
 
     first = runner.run()
     assert first.ran == ["venv", "install", "changed", "scan"], first.stdout + first.stderr
