@@ -32,6 +32,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -669,10 +670,33 @@ def test_docs_cover_every_input_and_output() -> None:
     assert "security-events: write" in text
 
 
+def _pinned_version(name: str) -> str:
+    """The version the test extra pins in pyproject.toml (the one place a pin is written)."""
+    import tomllib
+    from packaging.requirements import Requirement
+
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        extra = tomllib.load(handle)["project"]["optional-dependencies"]["test"]
+    [spec] = [Requirement(r).specifier for r in extra if Requirement(r).name == name]
+    [pin] = [s.version for s in spec if s.operator == "=="]
+    return str(pin)
+
+
 def test_zizmor_reports_nothing() -> None:
-    zizmor = shutil.which("zizmor")
-    if zizmor is None:
-        pytest.skip("zizmor is not installed")
+    if sys.version_info < (3, 11):
+        pytest.skip("zizmor needs Python 3.11+: the test extra installs it only there")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("zizmor")
+    except PackageNotFoundError:
+        pytest.fail("zizmor is a test dependency: pip install -e '.[test]'")
+    assert installed == _pinned_version("zizmor"), (
+        "reinstall the test extra: pip install -e '.[test]'"
+    )
+    scripts = sysconfig.get_path("scripts")
+    zizmor = shutil.which("zizmor", path=os.pathsep.join([scripts, os.environ.get("PATH", "")]))
+    assert zizmor is not None
     proc = subprocess.run(
         [zizmor, "--offline", "--format", "json", str(ACTION), str(WORKFLOWS)],
         capture_output=True,
