@@ -107,6 +107,7 @@ def test_ruff_clean() -> None:
     assert proc.returncode == 0, proc.stdout[-3000:]
 
 
+@pytest.mark.slow  # ~10 s without a .mypy_cache (a fresh checkout, CI)
 def test_mypy_strict_clean() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True, text=True, check=False
@@ -120,6 +121,7 @@ def test_rules_index_is_current(run_cli) -> None:
     assert (REPO / "docs" / "rules" / "README.md").read_text(encoding="utf-8") == generated
 
 
+@pytest.mark.slow  # detect-secrets over the whole repository
 def test_repository_scans_clean_with_plain_detect_secrets() -> None:
     """Fake credentials are built at run time: detect-secrets finds nothing committed."""
     import json

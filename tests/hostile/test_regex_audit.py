@@ -102,6 +102,7 @@ def test_the_audit_sees_every_known_pattern() -> None:
     assert not stale, f"no such pattern any more (remove the entry): {sorted(stale)}"
 
 
+@pytest.mark.slow  # a few seconds of regex timing per shard
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_no_unexpected_super_linear_pattern(shard: int) -> None:
     # The accepted ones are super-linear by definition (and the slowest to confirm); the open
@@ -113,6 +114,7 @@ def test_no_unexpected_super_linear_pattern(shard: int) -> None:
     assert not unexpected, "super-linear patterns (rewrite them):\n" + "\n".join(unexpected)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "origin",
     [
