@@ -228,7 +228,8 @@ class ActionRunner:
                 env=env,
                 capture_output=True,
                 text=True,
-                timeout=60,
+                # Hang guard only: the slowest step (a real venv + pip install) takes ~10 s.
+                timeout=180,
             )
             ran.append(sid)
             stdout.append(proc.stdout)
