@@ -102,3 +102,20 @@ def git_repo(tmp_path: Path) -> Iterator[Path]:
     repo.mkdir()
     git(repo, "init", "-q")
     yield repo
+
+
+@pytest.fixture(scope="session")
+def source_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A committed git copy of this checkout (uncommitted work included, .venv/ not)."""
+    import wheelhouse
+
+    return wheelhouse.snapshot(tmp_path_factory.mktemp("source") / "wabaguard")
+
+
+@pytest.fixture(scope="session")
+def offline_pip(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment under which pip installs wabaguard's dependencies with no index."""
+    import wheelhouse
+
+    built = wheelhouse.build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))
+    return wheelhouse.offline_pip_env(built)

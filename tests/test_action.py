@@ -17,7 +17,7 @@ What is not run here:
   the package is installed from this checkout). Its one output, the wabaguard executable,
   is then a shim running this interpreter's ``python -m wabaguard``. If wabaguard is not
   importable, the step runs for real. One ``slow`` test always runs it for real, from a copy
-  of this checkout; that needs a package index for the dependencies.
+  of this checkout, with pip pointed at a local wheelhouse of the dependencies (no index).
 
 The CI workflow's ``action`` jobs run the real thing on GitHub's Linux, macOS and Windows
 runners.
@@ -32,6 +32,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -133,9 +134,15 @@ class ActionRunner:
     """Runs action.yml's ``run:`` steps in order, like the runner's composite handler."""
 
     def __init__(
-        self, tmp: Path, workspace: Path, wabaguard_shim: Path | None, action_path: Path = ROOT
+        self,
+        tmp: Path,
+        workspace: Path,
+        wabaguard_shim: Path | None,
+        action_path: Path = ROOT,
+        extra_env: Mapping[str, str] | None = None,
     ) -> None:
         self.tmp = tmp
+        self.extra_env = dict(extra_env or {})
         self.action_path = action_path
         self.workspace = workspace
         self.shim = wabaguard_shim
@@ -199,6 +206,7 @@ class ActionRunner:
                 for k in ("PATH", "HOME", "LANG", "SYSTEMROOT", "PYTHONPATH", "TMPDIR")
                 if k in os.environ
             }
+            env.update(self.extra_env)
             env.update(
                 {
                     "CI": "true",
@@ -222,7 +230,8 @@ class ActionRunner:
                 env=env,
                 capture_output=True,
                 text=True,
-                timeout=60,
+                # Hang guard only: the slowest step (a real venv + pip install) takes ~10 s.
+                timeout=180,
             )
             ran.append(sid)
             stdout.append(proc.stdout)
@@ -482,7 +491,9 @@ def test_path_input_is_never_read_as_an_option(
 
 
 @pytest.mark.slow
-def test_install_step_installs_the_actions_own_code(tmp_path: Path, secret: str) -> None:
+def test_install_step_installs_the_actions_own_code(
+    tmp_path: Path, secret: str, offline_pip: dict[str, str]
+) -> None:
     """The full sequence, pip included, from a copy of this checkout as the action path."""
     action_path = tmp_path / "action"
     shutil.copytree(
@@ -494,7 +505,7 @@ def test_install_step_installs_the_actions_own_code(tmp_path: Path, secret: str)
         if (ROOT / name).is_file():
             shutil.copy2(ROOT / name, action_path / name)
     repo = make_repo(tmp_path / "repo", {"settings.py": python_with_key(secret)})
-    runner = ActionRunner(tmp_path, repo, None, action_path)
+    runner = ActionRunner(tmp_path, repo, None, action_path, extra_env=offline_pip)
 
     first = runner.run()
     assert first.ran == ["venv", "install", "changed", "scan"], first.stdout + first.stderr
@@ -714,10 +725,33 @@ def test_docs_cover_every_input_and_output() -> None:
     assert re.findall(r"`([^`]+)`", listed.group(1)) == list(action["inputs"])
 
 
+def _pinned_version(name: str) -> str:
+    """The version the test extra pins in pyproject.toml (the one place a pin is written)."""
+    import tomllib
+    from packaging.requirements import Requirement
+
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        extra = tomllib.load(handle)["project"]["optional-dependencies"]["test"]
+    [spec] = [Requirement(r).specifier for r in extra if Requirement(r).name == name]
+    [pin] = [s.version for s in spec if s.operator == "=="]
+    return str(pin)
+
+
 def test_zizmor_reports_nothing() -> None:
-    zizmor = shutil.which("zizmor")
-    if zizmor is None:
-        pytest.skip("zizmor is not installed")
+    if sys.version_info < (3, 11):
+        pytest.skip("zizmor needs Python 3.11+: the test extra installs it only there")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("zizmor")
+    except PackageNotFoundError:
+        pytest.fail("zizmor is a test dependency: pip install -e '.[test]'")
+    assert installed == _pinned_version("zizmor"), (
+        "reinstall the test extra: pip install -e '.[test]'"
+    )
+    scripts = sysconfig.get_path("scripts")
+    zizmor = shutil.which("zizmor", path=os.pathsep.join([scripts, os.environ.get("PATH", "")]))
+    assert zizmor is not None
     proc = subprocess.run(
         [zizmor, "--offline", "--format", "json", str(ACTION), str(WORKFLOWS)],
         capture_output=True,

@@ -402,6 +402,7 @@ def test_parallel_scan_matches_serial(run_cli, tmp_path: Path) -> None:
     assert parallel["stats"]["files_scanned"] == 80
 
 
+@pytest.mark.slow  # waits past the one-second progress delay, twice
 def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
     """A slow scan on a terminal shows files done/total on stderr; piped, it never does."""
     import pty

@@ -63,21 +63,38 @@ def test_hooks_manifest_is_documented() -> None:
         assert hook["language"] == "python"
 
 
-def test_readme_starts_with_the_two_setup_commands() -> None:
+def _readme_commands() -> list[str]:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    block = readme.split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
-    assert len(block) == 2
-    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    test_command = block[1]
-    for part in test_command.split(" && "):
-        assert (
-            part.replace(
-                "python3 -m pip install",
-                "python3 -m pip install --quiet --disable-pip-version-check",
-            )
-            in ci
-            or part in ci
-        ), part
+    return readme.split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
+
+
+def test_readme_starts_with_the_two_setup_commands() -> None:
+    install, test = _readme_commands()
+    assert install.startswith("python3 -m pip install ."), install
+    assert test.startswith("python3 -m pip install -e '.[test]' && "), test
+    assert "pytest" in test
+
+
+def test_ci_runs_the_readme_test_command_in_a_fresh_venv() -> None:
+    """.ci/run is a fresh machine: a new venv, then the README's command, verbatim."""
+    _, test_command = _readme_commands()
+    lines = [
+        line.strip()
+        for line in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert test_command in lines, "the README's test command is not in .ci/run, verbatim"
+    at = lines.index(test_command)
+    before = lines[:at]
+    assert any(re.match(r'python3 -m venv "?\$\w+', line) for line in before), before
+    assert any(re.match(r'(source|\.) "?\$\w+.*/bin/activate', line) for line in before), before
+    # Nothing else is installed, before or after: what the README says is all there is.
+    others = [line for i, line in enumerate(lines) if i != at and "pip install" in line]
+    assert others == [], others
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "ci.yml").read_text())
+    runs = [step.get("run", "") for step in workflow["jobs"]["tests"]["steps"]]
+    assert "bash .ci/run" in runs
+    assert not [r for r in runs if "pip install" in r], "CI must not install on its own"
 
 
 def test_ruff_clean() -> None:
@@ -91,6 +108,7 @@ def test_ruff_clean() -> None:
     assert proc.returncode == 0, proc.stdout[-3000:]
 
 
+@pytest.mark.slow  # ~10 s without a .mypy_cache (a fresh checkout, CI)
 def test_mypy_strict_clean() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True, text=True, check=False
@@ -104,6 +122,7 @@ def test_rules_index_is_current(run_cli) -> None:
     assert (REPO / "docs" / "rules" / "README.md").read_text(encoding="utf-8") == generated
 
 
+@pytest.mark.slow  # detect-secrets over the whole repository
 def test_repository_scans_clean_with_plain_detect_secrets() -> None:
     """Fake credentials are built at run time: detect-secrets finds nothing committed."""
     import json
