@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from credential_corpus import Label, generate
 
-from wabaguard.detectors import all_rules
+from wabaguard.credentials.detectors import all_rules
 
 OUR_RULES = {rule.id for rule in all_rules()}
 OUR_TYPES = {rule.secret_type: rule.id for rule in all_rules()}

@@ -162,9 +162,9 @@ def _reduced_ds(stdout: str) -> dict[tuple[str, str, str], int]:
 
 
 def _reduced_wabaguard(root: Path, listing: Path) -> dict[tuple[str, str, str], int]:
-    from wabaguard.builtin import BUILTIN_PLUGINS
-    from wabaguard.config import Config
-    from wabaguard.scan import run_scan
+    from wabaguard.cli.scan import run_scan
+    from wabaguard.core.config import Config
+    from wabaguard.credentials.builtin import BUILTIN_PLUGINS
 
     types = {b.secret_type for b in BUILTIN_PLUGINS if not b.generic}
     paths = listing.read_text(encoding="utf-8").split()

@@ -29,11 +29,11 @@ import atheris  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
 with atheris.instrument_imports(include=["wabaguard"]):
     from wabaguard import workflows
-    from wabaguard.config import Config
-    from wabaguard.detectors import all_detectors
-    from wabaguard.discovery import Candidate
-    from wabaguard.engine import Engine
-    from wabaguard.scan import scan_file
+    from wabaguard.cli.scan import scan_file
+    from wabaguard.core.config import Config
+    from wabaguard.credentials.detectors import all_detectors
+    from wabaguard.credentials.engine import Engine
+    from wabaguard.sources.discovery import Candidate
 
 CONFIG = Config()
 ENGINE = Engine(CONFIG, all_detectors())

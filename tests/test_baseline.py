@@ -543,7 +543,7 @@ def test_audit_of_a_missing_baseline_is_exit_two(run_cli: Any, tmp_path: Path) -
 
 def test_docs_describe_what_the_code_writes() -> None:
     from conftest import REPO
-    from wabaguard import baseline
+    from wabaguard.credentials import baseline
 
     docs = (REPO / "docs" / "detect-secrets.md").read_text(encoding="utf-8")
     assert f'"path": "{baseline.WORKFLOW_FILTER}"' in docs
@@ -562,7 +562,7 @@ def test_the_workflow_filter_is_a_function_detect_secrets_never_calls() -> None:
 
     from detect_secrets.util.inject import get_injectable_variables
 
-    from wabaguard import baseline
+    from wabaguard.credentials import baseline
 
     module, name = baseline.WORKFLOW_FILTER.rsplit(".", 1)
     function = getattr(importlib.import_module(module), name)

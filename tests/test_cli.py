@@ -410,7 +410,7 @@ def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
     for i in range(3):
         (tmp_path / f"f{i}.txt").write_text("hello\n")
     code = (
-        "import sys, time, wabaguard.scan as s\n"
+        "import sys, time, wabaguard.cli.scan as s\n"
         "orig = s.scan_file\n"
         "def slow(*a, **k):\n"
         "    time.sleep(0.6)\n"

@@ -57,7 +57,7 @@ def test_a_named_file_that_cannot_be_opened_is_a_usage_error(
     run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """EACCES, simulated (root opens chmod-000 files): named, it is an error, not a skip."""
-    import wabaguard.discovery as discovery
+    import wabaguard.sources.discovery as discovery
 
     (tmp_path / "locked.py").write_text(key_line(2))
     real_open = os.open

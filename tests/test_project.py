@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from conftest import REPO
-from wabaguard.findings import Kind
-from wabaguard.registry import all_rules
+from wabaguard.core.findings import Kind
+from wabaguard.core.registry import all_rules
 
 RULES = all_rules()
 

@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from wabaguard import redact
+from wabaguard.core import redact
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from wabaguard.builder import Draft, FileFindings
-from wabaguard.config import Config
-from wabaguard.findings import Confidence, Kind, Rule, Severity
+from wabaguard.core.builder import Draft, FileFindings
+from wabaguard.core.config import Config
+from wabaguard.core.findings import Confidence, Kind, Rule, ScanResult, Severity
 from wabaguard.reporters import FORMATS, render
-from wabaguard.scan import ScanResult
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 RULE = Rule(

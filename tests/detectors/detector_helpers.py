@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from wabaguard.detectors import all_detectors
-from wabaguard.detectors.base import LineContext
+from wabaguard.credentials.detectors import all_detectors
+from wabaguard.credentials.detectors.base import LineContext
 
 Hit = tuple[str, int, int]
 
@@ -36,7 +36,7 @@ def unstructured_meta_token(seed: int, length: int = 160) -> str:
     """``EAA`` + random alphanumerics whose leading bytes name no app id (a token format the
     structural check does not know), never ``EAAA`` (Square's prefix)."""
     import fakes
-    from wabaguard.detectors._formats import meta_app_id
+    from wabaguard.credentials.detectors._formats import meta_app_id
 
     for attempt in range(seed, seed + 1000):
         token = "EAA" + fakes.alnum(length - 3, seed=attempt)

@@ -145,8 +145,8 @@ def test_generic_token_tied_to_provider_on_a_nearby_line() -> None:
 
 
 def test_bsp_detail_names_the_provider_not_the_secret() -> None:
-    from wabaguard.detectors.base import LineContext
-    from wabaguard.detectors.bsp import BspApiKeyDetector
+    from wabaguard.credentials.detectors.base import LineContext
+    from wabaguard.credentials.detectors.bsp import BspApiKeyDetector
 
     value = key()
     line = f"WATI_API_TOKEN={value}"
@@ -156,8 +156,8 @@ def test_bsp_detail_names_the_provider_not_the_secret() -> None:
 
 
 def test_maytapi_uuid_is_recorded_without_dashes_for_detect_secrets() -> None:
-    from wabaguard.detectors.base import LineContext
-    from wabaguard.detectors.bsp import BspApiKeyDetector
+    from wabaguard.credentials.detectors.base import LineContext
+    from wabaguard.credentials.detectors.bsp import BspApiKeyDetector
 
     value = uuid()
     line = f'"x-maytapi-key": "{value}"'

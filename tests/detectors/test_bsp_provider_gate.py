@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wabaguard.detectors.bsp import _ANY_PROVIDER, _mentions_provider
+from wabaguard.credentials.detectors.bsp import _ANY_PROVIDER, _mentions_provider
 
 # Provider names, their pieces, and characters that ``(?i)`` folds onto ASCII letters.
 _PIECES = ["wati", "WaTi", "ultramsg", "NEXMO", "sinch", "ycloud", "wat", "i", "k", "s", "\n"]

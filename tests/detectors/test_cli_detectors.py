@@ -14,7 +14,7 @@ import pytest
 import fakes
 import wabaguard.detect_secrets_plugins as plugins_module
 from sarif_check import assert_valid_sarif
-from wabaguard.detectors import all_rules
+from wabaguard.credentials.detectors import all_rules
 
 FORMATS = ("text", "json", "sarif", "github", "markdown")
 

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 import fakes
+import wabaguard.credentials.detect_secrets_plugins as plugins_impl
 import wabaguard.detect_secrets_plugins as plugins_module
-from wabaguard.detectors import all_rules
+from wabaguard.credentials.detectors import all_rules
 
 PLUGIN_FILE = str(Path(plugins_module.__file__).resolve())
 DETECT_SECRETS = [sys.executable, "-m", "detect_secrets"]
@@ -125,7 +126,7 @@ def test_scan_reports_typed_findings_and_honours_pragma(
     # Our plugins are recorded by path; detect-secrets' built-ins are not re-registered.
     custom = [p for p in baseline["plugins_used"] if "path" in p]
     assert {p["name"] for p in custom} == {
-        cls.__name__ for cls in plugins_module._WabaguardPlugin.__subclasses__()
+        cls.__name__ for cls in plugins_impl._WabaguardPlugin.__subclasses__()
     }
     assert all(p["path"] == f"file://{PLUGIN_FILE}" for p in custom)
 
@@ -181,7 +182,7 @@ def test_network_guard_can_fail(tmp_path: Path, guarded_env: dict[str, str]) -> 
 
 
 def test_every_rule_has_exactly_one_plugin_with_its_secret_type() -> None:
-    classes = plugins_module._WabaguardPlugin.__subclasses__()
+    classes = plugins_impl._WabaguardPlugin.__subclasses__()
     by_rule = {cls.rule.id: cls for cls in classes}
     assert len(by_rule) == len(classes)
     assert {rule.id: rule.secret_type for rule in all_rules()} == {
@@ -199,13 +200,17 @@ def test_plugin_module_exposes_no_builtin_plugin_classes() -> None:
         and isinstance(value, type)
         and issubclass(value, ds_base.BasePlugin)
     ]
-    assert all(cls.__module__ == plugins_module.__name__ for cls in public)
+    assert all(cls.__module__ == plugins_impl.__name__ for cls in public)
+    # The public file re-exports exactly the plugins, so detect-secrets finds each one there.
+    assert {cls.__name__ for cls in public} == {
+        cls.__name__ for cls in plugins_impl._WabaguardPlugin.__subclasses__()
+    }
 
 
 def test_verify_never_claims_anything() -> None:
     from detect_secrets.constants import VerifiedResult
 
-    for cls in plugins_module._WabaguardPlugin.__subclasses__():
+    for cls in plugins_impl._WabaguardPlugin.__subclasses__():
         assert cls().verify("anything") == VerifiedResult.UNVERIFIED
 
 
@@ -400,3 +405,31 @@ def test_workflow_entries_survive_every_detect_secrets_rewrite(
     assert hook.returncode == 3, hook.stdout + hook.stderr
     assert still_accepted()["results"]["keys.py"][0]["line_number"] == 2
     assert not Path(guarded_env["WABAGUARD_NET_MARKER"]).exists()
+
+
+def test_a_baseline_written_by_the_flat_layout_still_loads_our_plugins(
+    tmp_path: Path, guarded_env: dict[str, str]
+) -> None:
+    """Releases before the package layout wrote ``<site>/wabaguard/detect_secrets_plugins.py``
+    into ``plugins_used``: that path must still be the plugin file, and detect-secrets must
+    load every plugin from it when it re-scans with the old baseline (no --plugin)."""
+    assert Path(PLUGIN_FILE).name == "detect_secrets_plugins.py"
+    assert Path(PLUGIN_FILE).parent.name == "wabaguard"  # not wabaguard/credentials/
+    expected = write_samples(tmp_path)
+    # What `detect-secrets scan --plugin <plugin-path>` wrote before the layout changed: the
+    # plugin file's path (unchanged) and detect-secrets' default filters.
+    first = run_ds(["scan", "--plugin", PLUGIN_FILE, "bot.py", ".env"], tmp_path, guarded_env)
+    assert first.returncode == 0, first.stderr
+    old = json.loads(first.stdout)
+    old["results"] = {}
+    # And the filter key `wabaguard baseline` adds, named by its flat-layout module path.
+    old["filters_used"].append({"path": "wabaguard.baseline.accepted_workflow_findings"})
+    (tmp_path / ".secrets.baseline").write_text(json.dumps(old, indent=2) + "\n")
+    proc = run_ds(
+        ["scan", "--baseline", ".secrets.baseline", "bot.py", ".env"], tmp_path, guarded_env
+    )
+    assert proc.returncode == 0, proc.stderr
+    updated = json.loads((tmp_path / ".secrets.baseline").read_text())
+    assert ours(updated["results"]) == {name: sorted(lines) for name, lines in expected.items()}
+    assert {p["path"] for p in updated["plugins_used"] if "path" in p} == {f"file://{PLUGIN_FILE}"}
+    assert "Invalid filter" not in proc.stderr

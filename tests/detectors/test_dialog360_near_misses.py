@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from wabaguard.detectors.base import LineContext
-from wabaguard.detectors.dialog360 import Dialog360ApiKeyDetector
+from wabaguard.credentials.detectors.base import LineContext
+from wabaguard.credentials.detectors.dialog360 import Dialog360ApiKeyDetector
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,9 @@ from detect_secrets.core import scan as ds_scan
 from detect_secrets.settings import get_plugins, get_settings, transient_settings
 
 import fakes
-from wabaguard import ds_adapter
-from wabaguard.builtin import BUILTIN_PLUGINS
-from wabaguard.ds_pipeline import DetectSecretsPipeline
+from wabaguard.credentials import ds_adapter
+from wabaguard.credentials.builtin import BUILTIN_PLUGINS
+from wabaguard.credentials.ds_pipeline import DetectSecretsPipeline
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -13,7 +13,7 @@ import pytest
 from detector_helpers import place, scan
 
 import fakes
-from wabaguard.detectors._formats import meta_app_id
+from wabaguard.credentials.detectors._formats import meta_app_id
 
 Factory = Callable[[], str]
 
@@ -221,8 +221,8 @@ def test_negative(template: str, path: str, factory: Factory) -> None:
 def test_meta_token_detail_names_decoded_app_id() -> None:
     token = fakes.meta_token(app_id=987654321098765, seed=20)
     line = f'TOKEN = "{token}"'
-    from wabaguard.detectors.base import LineContext
-    from wabaguard.detectors.meta import MetaAccessTokenDetector
+    from wabaguard.credentials.detectors.base import LineContext
+    from wabaguard.credentials.detectors.meta import MetaAccessTokenDetector
 
     (match,) = MetaAccessTokenDetector().scan_line(line, LineContext([line], 0, "a.py"))
     assert match.detail == "for Meta app 987654321098765"

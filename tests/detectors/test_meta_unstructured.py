@@ -18,10 +18,10 @@ import pytest
 from detector_helpers import place, scan, unstructured_meta_token
 
 import fakes
-from wabaguard.detectors._formats import meta_app_id
-from wabaguard.detectors.base import LineContext
-from wabaguard.detectors.meta import MetaAccessTokenDetector
-from wabaguard.findings import Confidence
+from wabaguard.core.findings import Confidence
+from wabaguard.credentials.detectors._formats import meta_app_id
+from wabaguard.credentials.detectors.base import LineContext
+from wabaguard.credentials.detectors.meta import MetaAccessTokenDetector
 
 
 def token() -> str:

@@ -273,7 +273,7 @@ def test_whole_value_placeholders_are_not_reported(template: str, path: str, val
     ],
 )  # fmt: skip
 def test_documented_placeholder_shapes(value: str) -> None:
-    from wabaguard.detectors._text import is_placeholder
+    from wabaguard.credentials.detectors._text import is_placeholder
 
     assert is_placeholder(value)
 
@@ -288,6 +288,6 @@ def test_documented_placeholder_shapes(value: str) -> None:
     ],
 )
 def test_values_that_merely_contain_a_marker_are_not_placeholders(value: str) -> None:
-    from wabaguard.detectors._text import is_placeholder
+    from wabaguard.credentials.detectors._text import is_placeholder
 
     assert not is_placeholder(value)

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import fakes
 from complexity import CPU_LIMIT, cpu_seconds, growth
-from wabaguard.detectors import all_detectors
-from wabaguard.detectors.base import Detector, LineContext
+from wabaguard.credentials.detectors import all_detectors
+from wabaguard.credentials.detectors.base import Detector, LineContext
 
 DETECTORS = {rule.id: d for d in all_detectors() for rule in d.rules}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from detector_helpers import scan
 
-from wabaguard.detectors import all_rules
+from wabaguard.credentials.detectors import all_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = {rule.id: rule for rule in all_rules()}

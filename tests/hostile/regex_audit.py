@@ -136,10 +136,10 @@ def _patterns_in(value: Any, depth: int = 0) -> Iterator[re.Pattern[str]]:
 
 def collect() -> list[tuple[str, re.Pattern[str]]]:
     """(origin, pattern) for every compiled pattern reachable from scanned-text code."""
-    from wabaguard.builtin import BUILTIN_PLUGINS
-    from wabaguard.config import Config
-    from wabaguard.detectors import all_detectors
-    from wabaguard.engine import Engine
+    from wabaguard.core.config import Config
+    from wabaguard.credentials.builtin import BUILTIN_PLUGINS
+    from wabaguard.credentials.detectors import all_detectors
+    from wabaguard.credentials.engine import Engine
 
     found: dict[tuple[str, int], tuple[str, re.Pattern[str]]] = {}
 
@@ -147,12 +147,12 @@ def collect() -> list[tuple[str, re.Pattern[str]]]:
         found.setdefault((pattern.pattern, pattern.flags), (origin, pattern))
 
     for package in (
-        "wabaguard.detectors",
+        "wabaguard.credentials.detectors",
         "wabaguard.workflows",
-        "wabaguard.engine",
-        "wabaguard.ds_pipeline",
-        "wabaguard.scan",
-        "wabaguard.redact",
+        "wabaguard.credentials.engine",
+        "wabaguard.credentials.ds_pipeline",
+        "wabaguard.cli.scan",
+        "wabaguard.core.redact",
     ):
         for module in _walk_modules(package):
             for name, value in vars(module).items():
@@ -171,11 +171,17 @@ def collect() -> list[tuple[str, re.Pattern[str]]]:
             add(f"{type(detector).__module__}.{type(detector).__name__}", p)
     for plugin in BUILTIN_PLUGINS:
         if plugin.prefilter is not None:
-            add(f"wabaguard.builtin.{plugin.class_name}.prefilter", re.compile(plugin.prefilter))
+            add(
+                f"wabaguard.credentials.builtin.{plugin.class_name}.prefilter",
+                re.compile(plugin.prefilter),
+            )
     for entropy in (False, True):
         engine = Engine(Config(entropy=entropy), all_detectors())
         if engine.prefilter is not None:
-            add(f"wabaguard.engine.Engine.prefilter(entropy={entropy})", engine.prefilter)
+            add(
+                f"wabaguard.credentials.engine.Engine.prefilter(entropy={entropy})",
+                engine.prefilter,
+            )
     for origin, p in _detect_secrets_patterns():
         add(origin, p)
     return sorted(found.values(), key=lambda item: item[0])
@@ -187,7 +193,7 @@ def _detect_secrets_patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
         import detect_secrets.plugins as plugins_pkg
     except ImportError:  # pragma: no cover
         return
-    from wabaguard.builtin import BUILTIN_PLUGINS
+    from wabaguard.credentials.builtin import BUILTIN_PLUGINS
 
     wanted = {b.class_name for b in BUILTIN_PLUGINS if not b.generic}
     for module in _walk_modules(plugins_pkg.__name__):

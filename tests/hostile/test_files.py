@@ -253,7 +253,7 @@ def test_git_submodule_like_directory_is_listed(run_cli: Any, git_repo: Path) ->
 
 
 def _after_discovery(monkeypatch: pytest.MonkeyPatch, change: Callable[[], None]) -> None:
-    import wabaguard.scan as scan
+    import wabaguard.cli.scan as scan
 
     real = scan.discover
 
@@ -329,7 +329,7 @@ def test_permission_lost_mid_scan(
 ) -> None:
     """EACCES on open, simulated (root reads a chmod-000 file anyway): a file found by
     walking is skipped, listed by name and counted; the scan goes on."""
-    import wabaguard.scan as scan
+    import wabaguard.cli.scan as scan
 
     (tmp_path / "locked.py").write_text(LINE)
     (tmp_path / "other.py").write_text(LINE)
@@ -366,7 +366,7 @@ def test_permission_really_denied(run_cli: Any, tmp_path: Path) -> None:  # prag
 
 def _die_on_f07(candidate: Any) -> Any:
     """A worker function (module level, so the pool can pickle it) that dies on one file."""
-    import wabaguard.scan as scan
+    import wabaguard.cli.scan as scan
 
     if candidate.relpath == "f07.py":
         os._exit(9)
@@ -379,8 +379,8 @@ def test_a_crashed_worker_is_reported_not_hung(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A worker killed mid-scan (native crash, OOM killer): its files become errors."""
-    import wabaguard.scan as scan
-    from wabaguard.config import Config
+    import wabaguard.cli.scan as scan
+    from wabaguard.core.config import Config
 
     for i in range(40):
         (tmp_path / f"f{i:02}.py").write_text(LINE)

@@ -26,7 +26,7 @@ HOSTILE = settings(
 
 
 def _detectors() -> tuple[Any, ...]:
-    from wabaguard.detectors import all_detectors
+    from wabaguard.credentials.detectors import all_detectors
 
     return all_detectors()
 
@@ -76,7 +76,7 @@ lines = st.lists(piece, max_size=14).map("".join).filter(lambda s: "\n" not in s
 @example(line='D360-API-KEY: "' + "a1" * 16 + '"', path="a.env", before=[])
 @example(line="EAA" + "A" * 200, path="a.py", before=[])
 def test_detectors_on_random_lines(line: str, path: str, before: list[str]) -> None:
-    from wabaguard.detectors.base import LineContext
+    from wabaguard.credentials.detectors.base import LineContext
 
     window = [*before, line]
     context = LineContext(window, len(before), path)
@@ -161,7 +161,7 @@ def _dump(doc: dict[str, Any], indent: int) -> str:
 
 
 def _analyze(text: str) -> list[Any]:
-    from wabaguard.config import Config
+    from wabaguard.core.config import Config
     from wabaguard.workflows import WorkflowError, analyze
 
     try:

@@ -224,7 +224,7 @@ def test_internal_error_in_a_detector_does_not_leak(
     run_cli: Any, tree: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A detector that raises with the line in its message: reported by path, no content."""
-    from wabaguard.detectors.meta import MetaAccessTokenDetector
+    from wabaguard.credentials.detectors.meta import MetaAccessTokenDetector
 
     root, s = tree
 
@@ -277,7 +277,7 @@ def test_internal_error_in_workflow_analysis_does_not_leak(
 def test_debug_traceback_only_when_asked(
     run_cli: Any, tree: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wabaguard.detectors.meta import MetaAccessTokenDetector
+    from wabaguard.credentials.detectors.meta import MetaAccessTokenDetector
 
     root, _ = tree
 
@@ -312,7 +312,7 @@ def test_temporary_files_are_private(tmp_path: Path, monkeypatch: pytest.MonkeyP
     """The baseline is written through a 0600 temporary file, then renamed."""
     import tempfile
 
-    import wabaguard.baseline as baseline
+    import wabaguard.credentials.baseline as baseline
 
     modes: list[int] = []
     real_mkstemp = tempfile.mkstemp

@@ -122,8 +122,8 @@ def test_in_process_scan_runs_nothing(run_cli: Any, repo: tuple[Path, Path]) -> 
 
 def test_git_fsmonitor_of_the_scanned_repo_never_runs(git_repo: Path, tmp_path: Path) -> None:
     """`git ls-files` runs core.fsmonitor; the scan switches it off."""
-    from wabaguard.config import Config
-    from wabaguard.scan import run_scan
+    from wabaguard.cli.scan import run_scan
+    from wabaguard.core.config import Config
 
     marker = tmp_path / "fsmonitor-ran"
     hook = tmp_path / "fsmonitor.sh"
@@ -184,7 +184,7 @@ def test_pyproject_section_cannot_name_paths(run_cli: Any, tmp_path: Path) -> No
 
 def test_config_has_no_path_valued_keys() -> None:
     """A reminder for whoever adds one: it needs an explicit command-line opt-in."""
-    from wabaguard.config import _KNOWN_KEYS
+    from wabaguard.core.config import _KNOWN_KEYS
 
     assert {"exclude", "disable", "severity", "fail-on", "max-file-size", "entropy", "rules"} >= (
         _KNOWN_KEYS

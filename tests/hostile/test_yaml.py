@@ -16,7 +16,7 @@ from hostile_util import child_env, expected_exit
 
 import fakes
 from complexity import STEPS_LIMIT, growth, steps
-from wabaguard.config import Config
+from wabaguard.core.config import Config
 from wabaguard.workflows import WorkflowError, analyze
 
 BOMB_LEVELS = 9

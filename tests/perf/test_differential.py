@@ -25,9 +25,9 @@ from pathlib import Path
 import pytest
 
 import fakes
-from wabaguard.builtin import BUILTIN_PLUGINS, SKIPPED_EXTENSIONS, SKIPPED_LOCK_FILES
-from wabaguard.config import Config
-from wabaguard.scan import run_scan
+from wabaguard.cli.scan import run_scan
+from wabaguard.core.config import Config
+from wabaguard.credentials.builtin import BUILTIN_PLUGINS, SKIPPED_EXTENSIONS, SKIPPED_LOCK_FILES
 
 SEED = 20261125
 GENERIC = [b.class_name for b in BUILTIN_PLUGINS if b.generic]

@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fakes
-from wabaguard.builtin import BUILTIN_PLUGINS
+from wabaguard.credentials.builtin import BUILTIN_PLUGINS
 
 SEED = 20261206
 LONG = 40_000  # characters of filler around each sample: well over the 16 KiB threshold
@@ -173,7 +173,7 @@ def test_embedding_check_can_fail() -> None:
 )
 def test_ascii_run_finder_reports_what_the_run_gate_finds(text: str, run: int) -> None:
     """Long ASCII lines enumerate the run gate's hits with bytes.find over a marked copy."""
-    from wabaguard.engine import _ascii_runs
+    from wabaguard.credentials.long_lines import _ascii_runs
 
     gate = re.compile(rf"(?<![\w-])[\w-]{{{run},}}")
     expected = [(m.start(), m.end()) for m in gate.finditer(text)]

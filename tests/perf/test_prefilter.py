@@ -27,13 +27,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import fakes
-from wabaguard.builtin import BUILTIN_PLUGINS, BuiltinPlugin
-from wabaguard.config import Config
-from wabaguard.detectors import all_detectors
-from wabaguard.detectors.base import Detector, LineContext
-from wabaguard.engine import Engine, build_gates, candidate_lines
-from wabaguard.sre_adapter import constants as sre_c
-from wabaguard.sre_adapter import parse as sre_parse
+from wabaguard.core.config import Config
+from wabaguard.credentials.builtin import BUILTIN_PLUGINS, BuiltinPlugin
+from wabaguard.credentials.detectors import all_detectors
+from wabaguard.credentials.detectors.base import Detector, LineContext
+from wabaguard.credentials.engine import Engine, build_gates, candidate_lines
+from wabaguard.credentials.sre_adapter import constants as sre_c
+from wabaguard.credentials.sre_adapter import parse as sre_parse
 
 PROPERTY = settings(
     max_examples=40,

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from wabaguard import sre_adapter as sre
+from wabaguard.credentials import sre_adapter as sre
 
 
 def _nodes(source: str, flags: int = 0) -> list[tuple[object, object]]:

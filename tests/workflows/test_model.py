@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from complexity import CPU_LIMIT, STEPS_LIMIT, call_depth, cpu_seconds, growth, steps
-from wabaguard.config import Config
+from wabaguard.core.config import Config
 from wabaguard.workflows import WorkflowError, analyze
 from wabaguard.workflows.expressions import find_expressions
 from wabaguard.workflows.model import Document, ModelError, compose, load

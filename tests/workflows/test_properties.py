@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wabaguard.config import Config
+from wabaguard.core.config import Config
 from wabaguard.workflows import WorkflowError, analyze
 from wabaguard.workflows.expressions import analyze_expression, find_expressions
 from wabaguard.workflows.shells.bash import analyze_script

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from workflow_helpers import hits, scan, step
 
-from wabaguard.config import Config
-from wabaguard.findings import Kind
+from wabaguard.core.config import Config
+from wabaguard.core.findings import Kind
 from wabaguard.workflows import all_rules
 from wabaguard.workflows.rules import MODULES
 

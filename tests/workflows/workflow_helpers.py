@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from wabaguard.config import Config
+from wabaguard.core.config import Config
 from wabaguard.workflows import WorkflowFinding, analyze
 
 

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from wabaguard.findings import Rule
-    from wabaguard.scan import ScanResult
+    from wabaguard.core.findings import Rule, ScanResult
 
 Renderer = Callable[["ScanResult", "tuple[Rule, ...]", bool], str]
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from wabaguard.reporters._printable import printable
 
 if TYPE_CHECKING:
-    from wabaguard.scan import ScanResult
+    from wabaguard.core.findings import ScanResult
 
 _COMMAND = {"critical": "error", "high": "error", "medium": "warning", "low": "notice"}
 

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 from wabaguard import __version__
 
 if TYPE_CHECKING:
-    from wabaguard.findings import Finding
-    from wabaguard.scan import ScanResult
+    from wabaguard.core.findings import Finding, ScanResult
 
 JSON_VERSION = 1
 

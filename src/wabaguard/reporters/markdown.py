@@ -10,7 +10,7 @@ from wabaguard.reporters._printable import printable
 from wabaguard.reporters.text import count
 
 if TYPE_CHECKING:
-    from wabaguard.scan import ScanResult
+    from wabaguard.core.findings import ScanResult
 
 _ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 from wabaguard import __version__
 
 if TYPE_CHECKING:
-    from wabaguard.findings import Finding, Rule
-    from wabaguard.scan import ScanResult
+    from wabaguard.core.findings import Finding, Rule, ScanResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from wabaguard.reporters._printable import printable
 
 if TYPE_CHECKING:
-    from wabaguard.scan import ScanResult
+    from wabaguard.core.findings import ScanResult
 
 _COLORS = {"critical": "\033[1;35m", "high": "\033[1;31m", "medium": "\033[33m", "low": "\033[36m"}
 _BOLD = "\033[1m"

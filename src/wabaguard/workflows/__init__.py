@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from wabaguard.findings import Rule
+from wabaguard.core.findings import Rule
 
 if TYPE_CHECKING:
-    from wabaguard.config import Config
+    from wabaguard.core.config import Config
 
 _WORKFLOW_PATH = re.compile(r"(?:^|/)\.github/workflows/[^/]+\.ya?ml$|(?:^|/)action\.ya?ml$")
 

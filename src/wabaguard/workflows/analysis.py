@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from wabaguard.findings import Rule
+from wabaguard.core.findings import Rule
 from wabaguard.workflows.expressions import (
     Expr,
     ExpressionInfo,

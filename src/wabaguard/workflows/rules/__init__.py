@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from types import ModuleType
 
-from wabaguard.config import Config
+from wabaguard.core.config import Config
 from wabaguard.workflows.analysis import Analysis, Finding
 from wabaguard.workflows.rules import (
     all_secrets_exposed,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wabaguard.findings import Confidence, Kind, Rule, Severity
+from wabaguard.core.findings import Confidence, Kind, Rule, Severity
 from wabaguard.workflows.analysis import Analysis, StepFacts
 from wabaguard.workflows.model import Route
 from wabaguard.workflows.shells.facts import ScriptFacts

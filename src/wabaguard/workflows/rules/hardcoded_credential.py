@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from wabaguard.config import Config
-from wabaguard.findings import Confidence, Severity
+from wabaguard.core.config import Config
+from wabaguard.core.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
 from wabaguard.workflows.model import Job, Node, Route
 from wabaguard.workflows.rules._common import rule, scripts

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wabaguard.config import Config
-from wabaguard.findings import Confidence, Severity
+from wabaguard.core.config import Config
+from wabaguard.core.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
 from wabaguard.workflows.rules._common import is_direct, rule, scripts, what
 

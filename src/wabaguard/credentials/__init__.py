@@ -1,0 +1,2 @@
+"""Hardcoded credentials: the engine, the detectors, and detect-secrets interop (its built-in
+plugins, our plugin file, the baseline)."""

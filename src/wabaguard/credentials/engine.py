@@ -1,0 +1,213 @@
+"""Per-file scanning: one prefilter pass, then detectors on candidate lines only.
+
+The prefilter is the union of every enabled detector's prefilter (each a proven superset of
+the lines its detector can report). It runs once over a chunk of the file in C; only the
+lines it hits go through our detectors and detect-secrets' full pipeline (its filters,
+allowlist and plugins), so most lines of real code cost almost nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from itertools import islice
+from typing import TYPE_CHECKING
+
+from wabaguard.core import redact
+from wabaguard.core.builder import Draft
+from wabaguard.credentials.builtin import BUILTIN_PLUGINS, BuiltinPlugin, skips_file
+from wabaguard.credentials.detectors.base import Detector, LineContext, Match
+from wabaguard.credentials.ds_bridge import DetectSecretsBridge
+from wabaguard.credentials.gates import build_gates, candidate_lines, casefolded, scoped
+from wabaguard.credentials.long_lines import LONG_LINE, LongLinePath
+
+if TYPE_CHECKING:
+    from wabaguard.core.builder import FileFindings
+    from wabaguard.core.config import Config
+
+CONTEXT_RADIUS = 5  # detect-secrets' code snippets carry five lines either side
+CHUNK_LINES = 4096
+# A plugin's own value (what detect-secrets hashes) is masked by value too when it is this
+# long; shorter ones (GitHub's plugin captures just ``ghp``) are covered by the token's span.
+_MASKED_PLUGIN_VALUE = 6
+_VALUE_DELIMITERS = " \t\"'`=:,;"
+
+
+class Engine:
+    """Scans text for credentials with our detectors and detect-secrets' plugins."""
+
+    def __init__(
+        self,
+        config: Config,
+        detectors: Sequence[Detector],
+        builtins: Sequence[BuiltinPlugin] = BUILTIN_PLUGINS,
+    ) -> None:
+        self.config = config
+        # Disabled rules run too: a value they find is masked in every snippet of the file,
+        # whichever rule reports there (the finding constructor drops their own findings).
+        self.detectors = tuple(detectors)
+        self.builtins = tuple(b for b in builtins if config.entropy or not b.generic)
+        self._ds = DetectSecretsBridge(self.builtins)
+        self.every_line = any(b.prefilter is None for b in self.builtins)
+        own = [scoped(d.prefilter) for d in self.detectors]
+        parts = own + [scoped(b.prefilter) for b in self.builtins if b.prefilter is not None]
+        self.prefilter: re.Pattern[str] | None = re.compile("|".join(parts)) if parts else None
+        # The fast first stage: a few cheap searches whose union is a superset of the union of
+        # the prefilters (see ``build_gates``). The second stage is each prefilter on its line.
+        own_patterns = [d.prefilter for d in self.detectors]
+        builtin_patterns = [
+            re.compile(b.gate or b.prefilter) for b in self.builtins if b.prefilter is not None
+        ]
+        self.gates = build_gates(own_patterns + builtin_patterns)
+        self._owners: tuple[Detector | BuiltinPlugin, ...] = (
+            *self.detectors,
+            *(b for b in self.builtins if b.prefilter is not None),
+        )
+        # For files detect-secrets' own file filters skip (images, lock files, swagger).
+        self._own_gates = build_gates(own_patterns)
+        self._exact = (
+            *own_patterns,
+            *(self._ds.prefilters[b.class_name] for b in self.builtins if b.prefilter is not None),
+        )
+        self._long = LongLinePath(
+            self.gates,
+            self._own_gates,
+            self._exact,
+            (
+                *(True for _ in self.detectors),
+                *(b.gate is None for b in self.builtins if b.prefilter is not None),
+            ),
+        )
+
+    # -- scanning ---------------------------------------------------------------------------
+
+    def scan_lines(self, path: str, lines: Iterable[str], sink: FileFindings) -> None:
+        """Scan a file's lines (without line endings), streamed in chunks; every match
+        goes to ``sink`` (the file's finding constructor) as it is found."""
+        with_builtins = bool(self.builtins) and not skips_file(path)
+        gates = self.gates if with_builtins else self._own_gates
+        every_line = self.every_line and with_builtins
+        if not gates and not every_line:
+            return
+        it = iter(lines)
+        before: list[str] = []
+        chunk = list(islice(it, CHUNK_LINES))
+        first_lineno = 1
+        while chunk:
+            following = list(islice(it, CHUNK_LINES))
+            window = before + chunk + following[:CONTEXT_RADIUS]
+            offset = len(before)
+            hits = range(len(chunk)) if every_line else candidate_lines(gates, chunk)
+            for index in hits:
+                self._scan_candidate(
+                    path, window, offset + index, first_lineno + index, sink, with_builtins
+                )
+            first_lineno += len(chunk)
+            before = chunk[-CONTEXT_RADIUS:]
+            chunk = following
+
+    def _scan_candidate(
+        self,
+        path: str,
+        window: list[str],
+        index: int,
+        lineno: int,
+        sink: FileFindings,
+        with_builtins: bool = True,
+    ) -> None:
+        line = window[index]
+        if len(line) > LONG_LINE:
+            matches = self._long_line_matches(path, line, with_builtins)
+        else:
+            matches = self._line_matches(path, window, index, with_builtins)
+        if not matches:
+            return
+        allowlisted = self._allowlisted(path, window, index)
+        for match in matches:
+            sink.add_secret(match.secret)
+            # Some plugins capture the quote or blank around a value: not part of it.
+            value = match.baseline_secret.strip(_VALUE_DELIMITERS)
+            if len(value) >= _MASKED_PLUGIN_VALUE:
+                sink.add_secret(value)
+            sink.add(
+                Draft(
+                    match.rule,
+                    lineno,
+                    match.start + 1,
+                    lineno,
+                    match.end + 1,
+                    detail=match.detail,
+                    identity=redact.secret_hash(match.baseline_secret or match.secret),
+                    secret=match.secret,
+                    secret_hash=redact.secret_hash(match.baseline_secret or match.secret),
+                    confidence=match.confidence,
+                    allowlisted=allowlisted,
+                ),
+                line,
+            )
+
+    def _line_matches(
+        self, path: str, window: list[str], index: int, with_builtins: bool
+    ) -> list[Match]:
+        line = window[index]
+        owners = self._line_owners(line)
+        context = LineContext(window, index, path)
+        matches: list[Match] = []
+        for owner in owners:
+            check = self._owners[owner]
+            if isinstance(check, BuiltinPlugin):
+                continue
+            if check.prefilter.search(line):
+                matches.extend(check.scan_line(line, context))
+        if with_builtins:
+            matches.extend(self._builtin_matches(path, window, index, line, owners))
+        return matches
+
+    def _line_owners(self, line: str) -> list[int]:
+        """The detectors and plugins (indexes into ``_owners``) a gate hit on ``line`` stands
+        for, in their declared order: the others' prefilters cannot match it."""
+        found: set[int] = set()
+        folded: str | None = None
+        for gate in self.gates:
+            if gate.casefold:
+                folded = casefolded(line) if folded is None else folded
+                text = folded
+            else:
+                text = line
+            for _start, _end, who in gate.hits(text):
+                found |= who
+        return sorted(found)
+
+    def _long_line_matches(self, path: str, line: str, with_builtins: bool) -> list[Match]:
+        return self._long.matches(
+            line,
+            with_builtins,
+            lambda owner, text: self._owner_matches(owner, path, text),
+            lambda: self._line_matches(path, [line], 0, with_builtins),
+        )
+
+    def _owner_matches(self, owner: int, path: str, text: str) -> list[Match]:
+        check = self._owners[owner]
+        if isinstance(check, BuiltinPlugin):
+            return self._ds.scan_window(path, text, check)
+        return list(check.scan_line(text, LineContext([text], 0, path)))
+
+    # -- detect-secrets ---------------------------------------------------------------------
+
+    def _builtin_matches(
+        self,
+        path: str,
+        window: list[str],
+        index: int,
+        line: str,
+        owners: Sequence[int] | None = None,
+    ) -> list[Match]:
+        if owners is None:
+            candidates = list(self.builtins)
+        else:  # the hits' plugins, and any plugin without a prefilter (every line)
+            candidates = [b for o in owners if isinstance(b := self._owners[o], BuiltinPlugin)]
+            candidates += [b for b in self.builtins if b.prefilter is None]
+        return self._ds.matches(path, window, index, line, candidates)
+
+    def _allowlisted(self, path: str, window: list[str], index: int) -> bool:
+        return self._ds.is_allowlisted(path, window, index)
