@@ -147,6 +147,11 @@ GROUPS = (
         "round first measured before the implementation had seen it)",
     ),
     (
+        "wild",
+        "Shapes found in the wild (issue 19: fetched credentials, remote scripts, tracing, "
+        "dumps, partial prints, uploads, overexposure, hardcoded messaging keys, identifiers)",
+    ),
+    (
         "external",
         "Adapted third-party fixtures (zizmor, sisakulint, github-actions-goat; annotated "
         "for wabaguard's rules)",
@@ -175,13 +180,15 @@ def collect_fixtures(root: Path) -> list[Fixture]:
         *sorted(root.glob("external/*.yml")),
         *sorted(root.glob("realistic/*.yml")),
         *sorted(root.glob("realistic/*/action.y*ml")),
+        *sorted(root.glob("wild/*.yml")),
     ]
     for source in sources:
         relative = source.relative_to(root).parts
-        group = relative[0] if relative[0] in ("external", "realistic") else "authored"
+        group = relative[0] if relative[0] in ("external", "realistic", "wild") else "authored"
         if source.name.startswith("action.") and source.parent.name not in (
             "external",
             "realistic",
+            "wild",
         ):
             relpath = f"{source.parent.name}/{source.name}"
         else:
@@ -295,6 +302,24 @@ def score(tool: str, fixtures: Sequence[Fixture], findings: Iterable[ToolFinding
         else:
             result.other_findings += 1
     return result
+
+
+def render_classes(tool: str, fixtures: Sequence[Fixture], findings: Iterable[ToolFinding]) -> str:
+    """One row per class (one file per class): hits, misses and false alarms of one tool."""
+    lines = [
+        f"Per class ({tool}; one file per class):",
+        "",
+        "| class (file) | hits / annotated | findings on `# OK` lines | other findings |",
+        "|---|---|---|---|",
+    ]
+    findings = list(findings)
+    for fixture in fixtures:
+        s = score(tool, [fixture], findings)
+        lines.append(
+            f"| `{fixture.source.stem}` | {len(s.hits)} / {s.pairs} | {s.ok_line_findings} "
+            f"| {s.other_findings} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _pct(value: float | None) -> str:
@@ -474,7 +499,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not subset:
             continue
         scores = [score(tool, subset, findings[tool]) for tool, _ in runs]
-        sections.append(f"### {title}\n\n" + render(scores, subset))
+        section = f"### {title}\n\n" + render(scores, subset)
+        if group == "wild":
+            section += "\n" + render_classes("wabaguard", subset, findings["wabaguard"])
+        sections.append(section)
     timing = (
         "All three ran in one invocation over the same copies of the "
         f"{len(fixtures)} files. Versions and wall time: "

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from types import MappingProxyType
 
 from wabaguard.config import Config
 from wabaguard.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
+from wabaguard.workflows.identifiers import is_public_build_arg
 from wabaguard.workflows.rules._common import rule, scripts, what
 
 RULE = rule(
@@ -28,10 +30,28 @@ _HOW = MappingProxyType(
 )
 
 
+# `NAME=` right before the secret: the build arg's name (quotes and `--build-arg=` allowed).
+_ARG_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=[\"']?$")
+_BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _public(text: str, start: int) -> bool:
+    """Is the build arg at ``text[start]`` one a bundler publishes (``VITE_*``…)?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    match = _ARG_NAME.search(text, line_start, start)
+    if match is not None:
+        return is_public_build_arg(match.group(1))
+    # `--build-arg NAME` (the value comes from the variable of that name).
+    bare = _BARE_NAME.match(text, start)
+    return bare is not None and is_public_build_arg(bare.group(0))
+
+
 def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
     for facts, script, route in scripts(analysis):
         for use in script.argv:
             if use.category != "docker" or use.taint.dump or use.taint.minted:
+                continue
+            if use.detail == "--build-arg" and _public(facts.run_node.value, use.start):
                 continue
             yield analysis.finding(
                 RULE,
@@ -47,7 +67,7 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
         if len(route) < 2 or route[-1] != "build-args" or route[-2] != "with":
             continue
         taint = site.info.taint
-        if taint is None or taint.dump:
+        if taint is None or taint.dump or _public(site.node.value, site.span.start):
             continue
         yield analysis.finding(
             RULE,
