@@ -20,6 +20,7 @@ from wabaguard.workflows.expressions import (
     analyze_expression,
     find_expressions,
 )
+from wabaguard.workflows.fetchers import Fetched, fetched
 from wabaguard.workflows.model import (
     EnvEntry,
     Job,
@@ -203,12 +204,16 @@ class Analysis:
     # -- scopes -------------------------------------------------------------------------------
 
     def _env_taints(
-        self, entries: tuple[EnvEntry, ...], outer: dict[str, Taint]
+        self,
+        entries: tuple[EnvEntry, ...],
+        outer: dict[str, Taint],
+        step_outputs: Mapping[tuple[str, str], Taint] | None = None,
+        fetching: Mapping[str, Fetched] | None = None,
     ) -> dict[str, tuple[Taint, EnvEntry]]:
         out: dict[str, tuple[Taint, EnvEntry]] = {}
         if not entries:  # most steps have no env: no resolver to build
             return out
-        resolver = self._resolver(outer, {})
+        resolver = self._resolver(outer, step_outputs or {}, fetching)
         for entry in entries:
             taint: Taint | None = None
             for span in find_expressions(entry.value.value):
@@ -219,10 +224,14 @@ class Analysis:
         return out
 
     def _resolver(
-        self, env: Mapping[str, Taint], step_outputs: Mapping[tuple[str, str], Taint]
+        self,
+        env: Mapping[str, Taint],
+        step_outputs: Mapping[tuple[str, str], Taint],
+        fetching: Mapping[str, Fetched] | None = None,
     ) -> Resolver:
         secret_inputs = self._secret_inputs
         job_outputs = self.job_outputs
+        fetching = fetching or {}
 
         def resolve(path: tuple[str, ...]) -> Taint | None:
             root = path[0]
@@ -231,6 +240,9 @@ class Analysis:
             if root == "inputs" and len(path) >= 2 and path[1].lower() in secret_inputs:
                 return Taint(frozenset({f"inputs.{path[1]}"}))
             if root == "steps" and len(path) >= 4 and path[2] == "outputs":
+                fetcher = fetching.get(path[1])
+                if fetcher is not None:
+                    return fetcher.output(path[1], path[3])
                 return step_outputs.get((path[1], path[3]))
             if root == "needs" and len(path) >= 4 and path[2] == "outputs":
                 return job_outputs.get((path[1], path[3]))
@@ -252,9 +264,10 @@ class Analysis:
             self._global_env.update(env)
             github_env: dict[str, Taint] = {}
             step_outputs: dict[tuple[str, str], Taint] = {}
+            fetching: dict[str, Fetched] = {}
             for step in job.steps:
                 outer = {**env, **github_env}
-                step_env = self._env_taints(step.env, outer)
+                step_env = self._env_taints(step.env, outer, step_outputs, fetching)
                 effective = outer  # a fresh dict: the step's own entries go on top
                 sources = dict(env_sources)
                 for name, (taint, entry) in step_env.items():
@@ -272,7 +285,7 @@ class Analysis:
                 placeholders: tuple[Placeholder, ...] = ()
                 script_facts: ScriptFacts | None = None
                 if step.run is not None:
-                    resolver = self._resolver(effective, step_outputs)
+                    resolver = self._resolver(effective, step_outputs, fetching)
                     placeholders = self._placeholders(step.run, resolver)
                     script_facts = self._script(step.run, family, traced, placeholders, effective)
                 facts = StepFacts(
@@ -280,13 +293,28 @@ class Analysis:
                 )
                 self._record_files(facts)
                 self.steps.append(facts)
-                script = facts.script
-                if script is not None:
-                    github_env.update(script.env_writes)
-                    if step.id:
-                        for name, taint in script.output_writes.items():
-                            step_outputs[(step.id, name)] = taint
-            self._job_outputs(job, step_outputs, env)
+                self._hand_on(facts, github_env, step_outputs, fetching)
+            self._job_outputs(job, step_outputs, env, fetching)
+
+    @staticmethod
+    def _hand_on(
+        facts: StepFacts,
+        github_env: dict[str, Taint],
+        step_outputs: dict[tuple[str, str], Taint],
+        fetching: dict[str, Fetched],
+    ) -> None:
+        """What a step hands to later steps: ``GITHUB_ENV``, outputs, fetched credentials."""
+        step, script = facts.step, facts.script
+        if script is not None:
+            github_env.update(script.env_writes)
+            if step.id:
+                for name, taint in script.output_writes.items():
+                    step_outputs[(step.id, name)] = taint
+        fetcher = fetched(step)
+        if fetcher is not None:
+            github_env.update(fetcher.env)
+            if step.id:
+                fetching[step.id] = fetcher
 
     def _placeholders(self, run: Node, resolver: Resolver) -> tuple[Placeholder, ...]:
         script = run.value
@@ -346,12 +374,16 @@ class Analysis:
                 )
 
     def _job_outputs(
-        self, job: Job, step_outputs: dict[tuple[str, str], Taint], env: dict[str, Taint]
+        self,
+        job: Job,
+        step_outputs: dict[tuple[str, str], Taint],
+        env: dict[str, Taint],
+        fetching: dict[str, Fetched],
     ) -> None:
         outputs = job.node.get("outputs")
         if outputs is None or not outputs.is_mapping:
             return
-        resolver = self._resolver(env, step_outputs)
+        resolver = self._resolver(env, step_outputs, fetching)
         for key, value in outputs.str_items():
             if not value.is_scalar:
                 continue

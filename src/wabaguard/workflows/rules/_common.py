@@ -57,5 +57,5 @@ def what(taint: Taint) -> str:
         shown = ", ".join(names[:3]) + (f" (+{len(names) - 3} more)" if len(names) > 3 else "")
         parts.append(shown)
     if minted:
-        parts.append("a credential minted by " + ", ".join(f"`{m}`" for m in minted[:2]))
+        parts.append("a credential minted or fetched by " + ", ".join(f"`{m}`" for m in minted[:2]))
     return " and ".join(parts) or "a secret"
