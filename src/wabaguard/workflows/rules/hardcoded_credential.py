@@ -120,10 +120,10 @@ def _mapping_entries(analysis: Analysis) -> Iterator[_Entry]:
                 yield entry.name, entry.key, entry.value, entry.route, "env"
             if step.with_ is not None and fetched(step) is None:
                 # A fetching action's `with:` names what to fetch; it holds no value.
-                where = "with (messaging)" if _MESSAGING.search(step.uses or "") else "with"
+                label = "with (messaging)" if _MESSAGING.search(step.uses or "") else "with"
                 for k, v in step.with_.str_items():
                     if v.is_scalar:
-                        yield k.value, k, v, (*step.route, "with", k.value), where
+                        yield k.value, k, v, (*step.route, "with", k.value), label
 
 
 def _input_defaults(inputs: Node | None) -> Iterator[_Entry]:
