@@ -230,7 +230,9 @@ def run_wabaguard(fixtures: Sequence[Fixture], scratch: Path) -> list[ToolFindin
             f["path"],
             int(f["line"]),
             frozenset({f["rule"]}),
-            frozenset(range(int(f["line"]), int(f.get("end_line", f["line"])) + 1)),
+            frozenset(range(int(f["line"]), int(f.get("end_line", f["line"])) + 1))
+            # Related places (secret-in-artifact: where the uploaded file was written).
+            | {int(w["line"]) for w in f.get("properties", {}).get("written_at", [])},
         )
         for f in document["findings"]
         if f["rule"] in WORKFLOW_RULES

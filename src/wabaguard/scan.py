@@ -324,6 +324,8 @@ def _workflow_pass(
                 wf.end_column,
                 detail=wf.detail,
                 identity=route,
+                notes=wf.notes,
+                properties=wf.properties,
             ),
             source,
         )

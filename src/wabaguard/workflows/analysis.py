@@ -44,7 +44,17 @@ _WS = re.compile(r"\s+")
 class Finding:
     """A rule hit before conversion to the public ``WorkflowFinding``."""
 
-    __slots__ = ("column", "detail", "end_column", "end_line", "line", "route", "rule")
+    __slots__ = (
+        "column",
+        "detail",
+        "end_column",
+        "end_line",
+        "line",
+        "notes",
+        "properties",
+        "route",
+        "rule",
+    )
 
     def __init__(
         self,
@@ -55,6 +65,8 @@ class Finding:
         end_column: int,
         detail: str,
         route: Route,
+        notes: tuple[str, ...] = (),
+        properties: Mapping[str, Any] | None = None,
     ) -> None:
         self.rule: Final = rule
         self.line: Final = line
@@ -63,6 +75,11 @@ class Finding:
         self.end_column: Final = end_column
         self.detail: Final = detail
         self.route: Final = route
+        self.notes: Final = notes  # extra lines for people (where a related write happened)
+        self.properties: Final = properties or {}  # JSON facts, never a secret
+
+    def span(self) -> tuple[int, int, int, int]:
+        return self.line, self.column, self.end_line, self.end_column
 
 
 class ExprSite:

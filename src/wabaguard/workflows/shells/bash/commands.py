@@ -398,9 +398,17 @@ def _set(w: Walker, call: Call) -> _Output:
 def _read(w: Walker, call: Call) -> _Output:
     """``read``/``mapfile``: the named variables take what stdin carries."""
     if call.is_builtin and call.base in ("read", "mapfile", "readarray"):
+        stdin = call.stdin
+        # `read -a parts`: the value split into pieces, each one unmasked when printed.
+        if (
+            stdin is not None
+            and call.base == "read"
+            and any(short_flags(x.literal or "", "a") for x in call.words)
+        ):
+            stdin = stdin.as_derived()
         for lit in [x.literal for x in call.words]:
-            if lit is not None and NAME.fullmatch(lit) and call.stdin is not None:
-                w.vars[lit] = call.stdin
+            if lit is not None and NAME.fullmatch(lit) and stdin is not None:
+                w.vars[lit] = stdin
     return None, call.site
 
 
@@ -465,6 +473,13 @@ def _transform(w: Walker, call: Call) -> _Output:
     return out, site
 
 
+def _encrypt(w: Walker, call: Call) -> _Output:
+    """``gpg``/``age``: an encrypted secret is safe, an encrypted environment dump is not
+    (the passphrase or key is usually in the same workflow, and the dump holds everything)."""
+    out, site = _filter_input(w, call)
+    return (out if out is not None and out.dump else None), site
+
+
 def _nothing(w: Walker, call: Call) -> _Output:
     """``wc``: counts reveal nothing."""
     return None, call.site
@@ -496,4 +511,7 @@ _OUTPUT_HANDLERS: Mapping[str, Callable[[Walker, Call], _Output]] = {
     **dict.fromkeys(PASSTHROUGH, _passthrough),
     **dict.fromkeys(TRANSFORMERS, _transform),
     "wc": _nothing,
+    "gpg": _encrypt,
+    "gpg2": _encrypt,
+    "age": _encrypt,
 }

@@ -60,6 +60,8 @@ class Walker:
         self.placeholders = placeholders
         self.ph_starts = [p.start for p in placeholders]
         self.vars: dict[str, Taint] = dict(env)
+        # Literal values a variable may hold (``for name in A B``), for ``${!name}``.
+        self.literals: dict[str, frozenset[str]] = {}
         # Function bodies run where they are called, with that call's stdin and stdout.
         self.functions: dict[str, Any] = {}
         self.expanding: set[str] = set()
@@ -153,7 +155,8 @@ class Walker:
 
     def test_command(self, node: Any, stdin: Taint | None, dest: Dest) -> None:
         for child in node.named_children:
-            value_taint(self, child)  # command substitutions inside still run
+            taint = value_taint(self, child)[0]  # command substitutions inside still run
+            self.note_traced(child, taint)  # `[[ -z "$TOKEN" ]]` is traced like any command
 
     def for_statement(self, node: Any, stdin: Taint | None, dest: Dest) -> Taint | None:
         self.for_loop(node)  # the loop variable is set before the body runs
@@ -164,8 +167,13 @@ class Walker:
         if var is None:
             return
         taint: Taint | None = None
+        names: set[str] = set()
         for child in node.children_by_field_name("value"):
             taint = union(taint, value_taint(self, child)[0])
+            lit = literal(self, child)
+            if lit is not None:
+                names.update(lit.split())
+        self.literals[self.src(var)] = frozenset(names)
         if taint is not None:
             self.vars[self.src(var)] = taint
 
@@ -176,6 +184,8 @@ class Walker:
             return
         name = self.src(name_node)
         taint = value_taint(self, value)[0] if value is not None else None
+        lit = literal(self, value) if value is not None else None
+        self.literals[name] = frozenset({lit}) if lit is not None else frozenset()
         self.note_traced(node, taint)
         self.check_verbose_assignment(name, value, node)
         if taint is None:
