@@ -30,6 +30,7 @@ from wabaguard.workflows.model import (
     Step,
     Workflow,
 )
+from wabaguard.workflows.remote import remote_script
 from wabaguard.workflows.shells.bash import analyze_script
 from wabaguard.workflows.shells.facts import Placeholder, ScriptFacts
 from wabaguard.workflows.taint import Taint, union
@@ -115,6 +116,8 @@ class StepFacts:
         "job",
         "placeholders",
         "script",
+        "script_node",
+        "script_route",
         "shell_family",
         "step",
         "traced_shell",
@@ -130,6 +133,8 @@ class StepFacts:
         traced_shell: bool,
         placeholders: tuple[Placeholder, ...] = (),
         script: ScriptFacts | None = None,
+        script_node: Node | None = None,
+        script_route: Route = ("run",),
     ) -> None:
         self.job: Final = job
         self.step: Final = step
@@ -139,12 +144,20 @@ class StepFacts:
         self.traced_shell: Final = traced_shell
         self.placeholders: Final = placeholders
         self.script: Final = script  # None: no run:, or a shell we do not analyse
+        # The scalar the script came from: `run:`, or an ssh action's `with: script:`.
+        self.script_node: Final = script_node if script_node is not None else step.run
+        self.script_route: Final = script_route  # relative to the step
 
     @property
     def run_node(self) -> Node:
-        """The ``run:`` scalar (only for steps that have a script)."""
-        assert self.step.run is not None
-        return self.step.run
+        """The script's scalar (only for steps that have a script)."""
+        assert self.script_node is not None
+        return self.script_node
+
+    @property
+    def is_remote(self) -> bool:
+        """The script runs on another host (an ssh action's ``script:``)."""
+        return self.script_route != ("run",)
 
     @property
     def secrets_in_scope(self) -> bool:
@@ -301,17 +314,49 @@ class Analysis:
                 family, traced = shell
                 placeholders: tuple[Placeholder, ...] = ()
                 script_facts: ScriptFacts | None = None
+                resolver = self._resolver(effective, step_outputs, fetching)
                 if step.run is not None:
-                    resolver = self._resolver(effective, step_outputs, fetching)
                     placeholders = self._placeholders(step.run, resolver)
                     script_facts = self._script(step.run, family, traced, placeholders, effective)
-                facts = StepFacts(
-                    job, step, effective, sources, family, traced, placeholders, script_facts
-                )
+                    facts = StepFacts(
+                        job, step, effective, sources, family, traced, placeholders, script_facts
+                    )
+                else:
+                    facts = self._remote_facts(job, step, effective, sources, resolver)
                 self._record_files(facts)
                 self.steps.append(facts)
                 self._hand_on(facts, github_env, step_outputs, fetching)
             self._job_outputs(job, step_outputs, env, fetching)
+
+    def _remote_facts(
+        self,
+        job: Job,
+        step: Step,
+        env: dict[str, Taint],
+        sources: dict[str, EnvEntry],
+        resolver: Resolver,
+    ) -> StepFacts:
+        """A ``uses:`` step; an ssh action's remote script is analysed as bash."""
+        remote = remote_script(step, env) if step.uses else None
+        if remote is None:
+            return StepFacts(job, step, env, sources, "other", False)
+        placeholders = self._placeholders(remote.node, resolver)
+        try:
+            script = analyze_script(remote.node.value, placeholders, remote.env, remote="ssh")
+        except RecursionError:
+            raise ModelError("script nested too deeply to analyse", remote.node.start) from None
+        return StepFacts(
+            job,
+            step,
+            env,
+            sources,
+            "bash",
+            False,
+            placeholders,
+            script,
+            remote.node,
+            ("with", remote.key),
+        )
 
     @staticmethod
     def _hand_on(
@@ -372,8 +417,8 @@ class Analysis:
 
     def _record_files(self, facts: StepFacts) -> None:
         """Files a step wrote secrets to, for the artifact and cache rules."""
-        if facts.script is None:
-            return
+        if facts.script is None or facts.is_remote:
+            return  # a remote script writes files on its host, not in the workspace
         workdir = facts.step.working_directory.strip().rstrip("/")
         for output in facts.script.outputs:
             if output.sink == "file" and output.path:

@@ -27,10 +27,11 @@ def rule(
 
 
 def scripts(analysis: Analysis) -> Iterator[tuple[StepFacts, ScriptFacts, Route]]:
-    """Steps whose ``run:`` was analysed as a shell script, with the route of the script."""
+    """Steps whose ``run:`` (or an ssh action's remote script) was analysed as a shell script,
+    with the route of the script."""
     for facts in analysis.steps:
-        if facts.script is not None and facts.step.run is not None:
-            yield facts, facts.script, (*facts.step.route, "run")
+        if facts.script is not None and facts.script_node is not None:
+            yield facts, facts.script, (*facts.step.route, *facts.script_route)
 
 
 def is_direct(taint: Taint) -> bool:

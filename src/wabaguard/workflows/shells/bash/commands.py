@@ -228,6 +228,31 @@ def _external(w: Walker, call: Call) -> None:
         if any(x.literal is not None and short_flags(x.literal, "x") for x in args):
             _trace_child(w, name_word)
         _nested_script(w, args, call.stdin, call.dest)
+    heredoc, w.heredoc = w.heredoc, None
+    if heredoc is not None and w.depth <= 8:
+        _heredoc_script(w, call, *heredoc)
+
+
+def _heredoc_script(w: Walker, call: Call, body: Any, quoted: bool) -> None:
+    """``ssh host <<EOF … EOF``, ``bash <<'EOF'``: the heredoc is a script the command runs.
+
+    An unquoted delimiter expands the body on the runner, so the remote script holds the
+    values themselves (in its process table and history); a quoted one sends ``$VAR`` as
+    written, and a remote shell does not have our variables (``${{ }}`` is substituted
+    either way).
+    """
+    effective, args = call.effective, call.args
+    if effective == "ssh":
+        remote, env = "ssh", (dict(w.vars) if not quoted else {})
+    elif effective in SHELLS and not any(
+        x.literal is not None and not x.literal.startswith("-") for x in args
+    ):
+        remote, env = "", dict(w.vars)
+    else:
+        return
+    start, end = body.start_byte, body.end_byte
+    blank = "".join(c if c == "\n" else " " for c in w.text[:start])
+    w.nested(blank + w.text[start:end], None, call.dest, env, remote)
 
 
 def _external_argv(w: Walker, call: Call) -> None:
@@ -258,7 +283,10 @@ def _external_argv(w: Walker, call: Call) -> None:
             continue
         prev = words[i - 1].literal if i > 0 else None
         category, detail = argv_category(effective, sub, x, prev)
-        w.facts.argv.append(ArgvUse(*x.site, x.taint, effective or "(dynamic)", category, detail))
+        program = effective or "(dynamic)"
+        if w.remote:
+            program = f"{program}` on the remote host, through `{w.remote}"
+        w.facts.argv.append(ArgvUse(*x.site, x.taint, program, category, detail))
 
 
 def _verbose_flags(w: Walker, call: Call) -> None:

@@ -75,6 +75,9 @@ class Walker:
         self.trace_reported = False
         self.dump_origin: tuple[int, int, str] | None = None
         self.depth = 0  # nesting of `bash -c '…'` scripts
+        # The heredoc feeding the command being walked: (body node, quoted delimiter).
+        self.heredoc: tuple[Any, bool] | None = None
+        self.remote = ""  # "ssh" while walking a script that runs on another host
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -128,9 +131,11 @@ class Walker:
                 redirects.extend(c for c in child.named_children if c.type == "file_redirect")
         stdin, stdin_site, new_dest = apply_redirects(self, redirects, stdin, None, dest)
         if body is None:
+            self.heredoc = None
             return None
         if body.type == "command":
             return command(self, body, stdin, new_dest, stdin_site)
+        self.heredoc = None  # `while read …; done <<EOF`: no command runs the body as a script
         return self.statement(body, stdin, new_dest)
 
     def assignment_statement(self, node: Any, stdin: Taint | None, dest: Dest) -> None:
@@ -226,12 +231,24 @@ class Walker:
         finally:
             self.expanding.discard(name)
 
-    def nested(self, text: str, stdin: Taint | None, dest: Dest) -> None:
-        """Walk ``text`` (a ``bash -c`` script, blanked around) as a child shell with our env."""
+    def nested(
+        self,
+        text: str,
+        stdin: Taint | None,
+        dest: Dest,
+        env: Mapping[str, Taint] | None = None,
+        remote: str = "",
+    ) -> None:
+        """Walk ``text`` (a ``bash -c`` script, blanked around) as a child shell with our env.
+
+        ``env``: the child's variables when they are not ours (a remote host's shell sees
+        only what the runner expanded into the script); ``remote``: where the child runs.
+        """
         tree = parser().parse(text.encode("ascii"))
-        child = Walker(text, self.placeholders, self.vars, False)
+        child = Walker(text, self.placeholders, self.vars if env is None else env, False)
         child.facts = self.facts
         child.depth = self.depth + 1
+        child.remote = remote or self.remote
         for node in tree.root_node.named_children:
             child.statement(node, stdin, dest)
 
