@@ -228,7 +228,7 @@ WORKFLOW_CASES = [
         "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
         '      - run: echo "T=${{ secrets.T }}" > config/app.env\n'
         "      - uses: actions/upload-artifact@v4\n        with:\n          path: config/\n",
-        {(9, "secret-in-artifact")},  # the upload's path: line,
+        {(9, "secret-in-artifact")},  # the upload's path: line
     ),
     (
         "artifact skips hidden files on v4",
