@@ -10,7 +10,7 @@ and scores each tool against the fixtures' ``# NOT OK: <rule>`` / ``# OK`` annot
 
 Scoring (the same for every tool):
 
-* Only findings of rules that are in scope count: wabaguard's 22 workflow rules, and the zizmor
+* Only findings of rules that are in scope count: wabaguard's 23 workflow rules, and the zizmor
   audits listed in ``ZIZMOR_TO_WABAGUARD`` (a zizmor audit may stand for several of our rules;
   a finding counts for whichever of them is annotated on its line).
 * A finding covers the lines of its primary and related locations (zizmor reports spans, e.g. a
@@ -379,7 +379,7 @@ $ python benchmarks/workflow_accuracy.py --write docs/workflow-accuracy.md
 Three corpora, all in `tests/fixtures/workflows/` (see its README), where every line that must be
 reported carries `# NOT OK: <rule>` and every recommended fix or near miss carries `# OK`:
 
-* the **authored suite**, written for wabaguard's 22 workflow rules. The analysis was developed
+* the **authored suite**, written for wabaguard's 23 workflow rules. The analysis was developed
   against it (the same cases are the test suite), so wabaguard's score there shows that the
   rules do what their fixtures say, not how they generalise;
 * **realistic workflows** (`realistic/`): whole release, deploy and publish workflows mixing

@@ -18,6 +18,7 @@ RULE_IDS = {
     "unmasked-minted-credential", "secret-in-artifact", "credential-in-cache",
     "secret-to-github-env", "hardcoded-credential", "all-secrets-exposed",
     "dynamic-secret-index", "secrets-inherit", "secrets-in-untrusted-trigger",
+    "overexposed-secret",
 }  # fmt: skip
 
 
