@@ -30,17 +30,32 @@ _HOW = MappingProxyType(
 )
 
 
-# `NAME=` right before the secret: the build arg's name (quotes and `--build-arg=` allowed).
-_ARG_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=[\"']?$")
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _arg_name(text: str, start: int) -> str | None:
+    """The ``NAME`` of ``NAME=`` right before ``text[start]`` (a quote may follow the ``=``).
+
+    Scanned backwards by hand: a regex search for it rescans from every letter of the line.
+    """
+    end = start
+    if end > 0 and text[end - 1] in "\"'":
+        end -= 1
+    if end == 0 or text[end - 1] != "=":
+        return None
+    begin = end - 1
+    while begin > 0 and text[begin - 1] in _NAME_CHARS:
+        begin -= 1
+    name = text[begin : end - 1]
+    return name if name and not name[0].isdigit() else None
 
 
 def _public(text: str, start: int) -> bool:
     """Is the build arg at ``text[start]`` one a bundler publishes (``VITE_*``…)?"""
-    line_start = text.rfind("\n", 0, start) + 1
-    match = _ARG_NAME.search(text, line_start, start)
-    if match is not None:
-        return is_public_build_arg(match.group(1))
+    name = _arg_name(text, start)
+    if name is not None:
+        return is_public_build_arg(name)
     # `--build-arg NAME` (the value comes from the variable of that name).
     bare = _BARE_NAME.match(text, start)
     return bare is not None and is_public_build_arg(bare.group(0))

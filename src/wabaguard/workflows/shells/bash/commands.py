@@ -106,6 +106,8 @@ def command(
     prefix_env, name_node, args, redirects = _parts(node)
     if redirects:
         stdin, stdin_site, dest = apply_redirects(w, redirects, stdin, stdin_site, dest)
+    # Taken before the words are evaluated: a `$(…)` in them must not take it.
+    heredoc, w.heredoc = w.heredoc, None
     if name_node is None:
         for assignment in prefix_env:
             w.assign(assignment)
@@ -115,6 +117,8 @@ def command(
         return w.call(call.name, stdin, dest)
     if not call.is_builtin:
         _external(w, call)
+        if heredoc is not None and w.depth <= 8:
+            _heredoc_script(w, call, *heredoc)
     handler = _OUTPUT_HANDLERS.get(call.effective)
     out, site = handler(w, call) if handler is not None else (None, call.site)
     effective = call.effective
@@ -228,9 +232,6 @@ def _external(w: Walker, call: Call) -> None:
         if any(x.literal is not None and short_flags(x.literal, "x") for x in args):
             _trace_child(w, name_word)
         _nested_script(w, args, call.stdin, call.dest)
-    heredoc, w.heredoc = w.heredoc, None
-    if heredoc is not None and w.depth <= 8:
-        _heredoc_script(w, call, *heredoc)
 
 
 def _heredoc_script(w: Walker, call: Call, body: Any, quoted: bool) -> None:
