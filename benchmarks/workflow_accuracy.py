@@ -487,7 +487,7 @@ is annotated where it is right in two existing files (`unmasked-secret-field.yml
 `env:` reaches `google-github-actions/auth`, and `realistic/terraform.yml`, whose workflow
 `env:` hands `ARM_CLIENT_SECRET` to `hashicorp/setup-terraform`); `recommended-fixes.yml` now
 passes `API_TOKEN` through the step's `env:`, the recommended fix. The authored suite's one
-miss (`hardcoded-credential` on a `git clone https://user:pass@…` line, reported as
+miss (`hardcoded-credential` on a `git clone` of a URL with a password in it, reported as
 `basic-auth-credentials`, the credential detector) predates issue 19: the same count comes
 out of `e75b9a7`.
 """
