@@ -346,3 +346,43 @@ def test_workflow_env_credential_is_low_and_can_be_disabled(run_cli: Any, tmp_pa
 def test_a_single_step_workflow_is_not_overexposed(run_cli: Any, tmp_path: Path) -> None:
     text = _WIDE.replace("      - uses: actions/checkout@v4\n", "")
     assert _findings(run_cli, tmp_path, text) == []
+
+
+def test_a_heredoc_fed_to_a_shell_in_a_container_is_walked(run_cli: Any, tmp_path: Path) -> None:
+    text = _one_step(
+        'docker exec -i app sh << EOF\necho "$TOKEN"\nEOF\n'
+        "docker exec -i app sh << 'EOF'\necho \"$TOKEN\"\nEOF\n"
+        "docker exec -i app psql << EOF\nselect 1;\nEOF",
+        "TOKEN: ${{ secrets.TOKEN }}",
+    )
+    # Unquoted: the runner expands it and the container's output comes back to the log.
+    assert _pairs(_findings(run_cli, tmp_path, text)) == {(10, "secret-printed")}
+
+
+def test_app_token_outputs_are_secrets(run_cli: Any, tmp_path: Path) -> None:
+    text = """\
+    on: push
+    jobs:
+      j:
+        runs-on: ubuntu-latest
+        steps:
+          - id: app
+            uses: actions/create-github-app-token@v2
+            with:
+              app-id: ${{ vars.APP_ID }}
+              private-key: ${{ secrets.APP_KEY }}
+          - run: git clone "https://x-access-token:${{ steps.app.outputs.token }}@github.com/o/r"
+          - run: gh pr list
+            env:
+              GH_TOKEN: ${{ steps.app.outputs.token }}
+          - run: echo "${{ steps.app.outputs.installation-id }}"
+    """
+    assert _pairs(_findings(run_cli, tmp_path, text)) == {(11, "secret-in-url")}
+
+
+def test_an_array_built_from_a_secret_printed_piece_by_piece(run_cli: Any, tmp_path: Path) -> None:
+    text = _one_step(
+        'parts=(${KEYS//,/ })\nfor p in "${parts[@]}"; do echo "$p"; done\necho "${#parts[@]}"',
+        "KEYS: ${{ secrets.KEYS }}",
+    )
+    assert _pairs(_findings(run_cli, tmp_path, text)) == {(10, "transformed-secret-printed")}

@@ -120,6 +120,9 @@ _FETCHERS: Mapping[str, Callable[[Step], Fetched]] = MappingProxyType(
         "dopplerhq/secrets-fetch-action": _outputs(),
         "google-github-actions/get-secretmanager-secrets": _outputs(),
         "google-github-actions/auth": _outputs("access_token", "id_token", "auth_token"),
+        "actions/create-github-app-token": _outputs("token"),
+        "tibdex/github-app-token": _outputs("token"),
+        "peter-murray/workflow-application-token-action": _outputs("token"),
     }
 )
 

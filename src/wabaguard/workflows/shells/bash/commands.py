@@ -234,6 +234,16 @@ def _external(w: Walker, call: Call) -> None:
         _nested_script(w, args, call.stdin, call.dest)
 
 
+def _exec_runner(effective: str, lits: list[str]) -> str:
+    """Where a command runs the script on its stdin: ``ssh``, or a shell in a container."""
+    if effective == "ssh":
+        return "ssh"
+    if (effective in DOCKERS or effective == "kubectl") and "exec" in lits[:3]:
+        if any(x.rsplit("/", 1)[-1] in SHELLS for x in lits):
+            return f"{effective} exec"
+    return ""
+
+
 def _heredoc_script(w: Walker, call: Call, body: Any, quoted: bool) -> None:
     """``ssh host <<EOF … EOF``, ``bash <<'EOF'``: the heredoc is a script the command runs.
 
@@ -243,8 +253,10 @@ def _heredoc_script(w: Walker, call: Call, body: Any, quoted: bool) -> None:
     either way).
     """
     effective, args = call.effective, call.args
-    if effective == "ssh":
-        remote, env = "ssh", (dict(w.vars) if not quoted else {})
+    lits = [x.literal or "" for x in args]
+    runner = _exec_runner(effective, lits)
+    if runner:
+        remote, env = runner, (dict(w.vars) if not quoted else {})
     elif effective in SHELLS and not any(
         x.literal is not None and not x.literal.startswith("-") for x in args
     ):
