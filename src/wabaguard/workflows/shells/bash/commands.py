@@ -238,9 +238,9 @@ def _exec_runner(effective: str, lits: list[str]) -> str:
     """Where a command runs the script on its stdin: ``ssh``, or a shell in a container."""
     if effective == "ssh":
         return "ssh"
-    if (effective in DOCKERS or effective == "kubectl") and "exec" in lits[:3]:
-        if any(x.rsplit("/", 1)[-1] in SHELLS for x in lits):
-            return f"{effective} exec"
+    in_container = (effective in DOCKERS or effective == "kubectl") and "exec" in lits[:3]
+    if in_container and any(x.rsplit("/", 1)[-1] in SHELLS for x in lits):
+        return f"{effective} exec"
     return ""
 
 
