@@ -386,3 +386,38 @@ def test_an_array_built_from_a_secret_printed_piece_by_piece(run_cli: Any, tmp_p
         "KEYS: ${{ secrets.KEYS }}",
     )
     assert _pairs(_findings(run_cli, tmp_path, text)) == {(10, "transformed-secret-printed")}
+
+
+@pytest.mark.parametrize(
+    ("uses", "key", "expected"),
+    [
+        ("softprops/action-gh-release@v2", "files", {(10, "secret-in-artifact")}),
+        ("ncipollo/release-action@v1", "artifacts", {(10, "secret-in-artifact")}),
+        ("softprops/action-gh-release@v2", "body_path", set()),  # not what it uploads
+        ("some-org/upload@v1", "path", set()),  # an unknown action
+    ],
+)
+def test_release_assets_are_uploads(
+    run_cli: Any, tmp_path: Path, uses: str, key: str, expected: set[tuple[int, str]]
+) -> None:
+    text = f"""\
+    on: push
+    jobs:
+      j:
+        runs-on: ubuntu-latest
+        steps:
+          - run: echo "K=${{{{ secrets.API_KEY }}}}" > dist/app.env
+          - uses: {uses}
+            with:
+              name: x
+              {key}: dist/*
+    """
+    assert _pairs(_findings(run_cli, tmp_path, text)) == expected
+
+
+def test_ssh_argv_message_names_the_remote_process_table(run_cli: Any, tmp_path: Path) -> None:
+    text = _one_step('ssh deploy@host "./migrate --password $DB_PASSWORD"', "DB_PASSWORD: x")
+    text = text.replace("DB_PASSWORD: x", "DB_PASSWORD: ${{ secrets.DB_PASSWORD }}")
+    (finding,) = _findings(run_cli, tmp_path, text)
+    assert finding["rule"] == "secret-env-in-argv"
+    assert "remote host, whose process table shows it too" in finding["message"]

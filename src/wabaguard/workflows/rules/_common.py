@@ -60,3 +60,10 @@ def what(taint: Taint) -> str:
     if minted:
         parts.append("a credential minted or fetched by " + ", ".join(f"`{m}`" for m in minted[:2]))
     return " and ".join(parts) or "a secret"
+
+
+def remote_too(command: str) -> str:
+    """For ``ssh``: its command words are also the remote shell's command line."""
+    if command == "ssh":
+        return "; ssh sends the command to the remote host, whose process table shows it too"
+    return ""

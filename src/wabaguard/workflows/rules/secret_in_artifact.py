@@ -25,7 +25,18 @@ RULE = rule(
     "outputs (`path: dist/`)",
 )
 
-_UPLOADERS = ("actions/upload-artifact", "actions/upload-pages-artifact")
+# Uploaders by action, and the input listing what they upload. Release assets are public.
+_UPLOADERS = (
+    ("actions/upload-artifact", "path"),
+    ("actions/upload-pages-artifact", "path"),
+    ("softprops/action-gh-release", "files"),
+    ("ncipollo/release-action", "artifacts"),
+    ("svenstaro/upload-release-action", "file"),
+)
+
+
+def _input_of(uses: str) -> str:
+    return next((key for action, key in _UPLOADERS if uses.startswith(action + "@")), "")
 
 
 def _pinned_version(analysis: Analysis, upload: StepFacts) -> int | None:
@@ -84,10 +95,11 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
     """Reported on the upload's ``path:`` (the leak), related to each write it includes."""
     for upload in analysis.steps:
         uses = (upload.step.uses or "").lower()
-        if not uses.startswith(_UPLOADERS) or upload.step.with_ is None:
+        name = _input_of(uses)
+        if not name or upload.step.with_ is None:
             continue
-        key = next((k for k, _ in upload.step.with_.str_items() if k.value == "path"), None)
-        path_node = upload.step.with_.get("path")
+        key = next((k for k, _ in upload.step.with_.str_items() if k.value == name), None)
+        path_node = upload.step.with_.get(name)
         if key is None or path_node is None or not path_node.is_scalar:
             continue
         writes = _covered(analysis, upload, path_node.value, _hidden_ok(analysis, upload, uses))
@@ -101,9 +113,9 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
         yield Finding(
             RULE,
             *analysis.finding_at(RULE, key, "", upload.step.route).span(),
-            f"`path: {path_node.value.strip()[:60]}` of `{upload.step.uses}` uploads {files}, "
+            f"`{name}: {path_node.value.strip()[:60]}` of `{upload.step.uses}` uploads {files}, "
             f"where an earlier step wrote {what(taint)}, for anyone with read access to the run",
-            (*upload.step.route, "with", "path"),
+            (*upload.step.route, "with", name),
             tuple(f"written at line {line}, column {col}: `{w.path}`" for (line, col), w in places),
             {
                 "written_at": [
