@@ -176,6 +176,17 @@ def test_vault_action_without_export_env_exports_nothing(run_cli: Any, tmp_path:
     assert _pairs(findings) == {(16, "secret-printed")}
 
 
+def test_vault_action_export_token_exports_the_vault_token(run_cli: Any, tmp_path: Path) -> None:
+    text = _VAULT.format(export="false").replace(
+        "          exportEnv: false\n", "          exportEnv: false\n          exportToken: true\n"
+    )
+    text = text.replace('echo "$REGION"', 'curl -H "X-Vault-Token: $VAULT_TOKEN" https://v/x')
+    assert _pairs(_findings(run_cli, tmp_path, text)) == {
+        (17, "secret-printed"),
+        (18, "secret-env-in-argv"),
+    }
+
+
 def test_configure_aws_credentials_outputs_only_the_secret_halves(
     run_cli: Any, tmp_path: Path
 ) -> None:
@@ -421,3 +432,27 @@ def test_ssh_argv_message_names_the_remote_process_table(run_cli: Any, tmp_path:
     (finding,) = _findings(run_cli, tmp_path, text)
     assert finding["rule"] == "secret-env-in-argv"
     assert "remote host, whose process table shows it too" in finding["message"]
+
+
+def test_files_a_remote_script_writes_are_not_in_the_workspace(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    text = """\
+    on: push
+    jobs:
+      j:
+        runs-on: ubuntu-latest
+        env:
+          T: ${{ secrets.T }}
+        steps:
+          - run: |
+              ssh deploy@host << EOF
+              echo "$T" > app.env
+              echo "T=$T" >> "$GITHUB_ENV"
+              EOF
+          - uses: actions/upload-artifact@v4
+            with:
+              path: .
+              include-hidden-files: true
+    """
+    assert _findings(run_cli, tmp_path, text) == []

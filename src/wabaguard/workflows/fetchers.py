@@ -64,6 +64,8 @@ def _vault(step: Step) -> Fetched:
         name = alias.strip() or (path.split()[-1] if path.split() else "")
         names.append(re.sub(r"\W", "_", name).upper() if not alias.strip() else name)
     env = _exported(step, names) if _enabled(step, "exportEnv", True) else {}
+    if _enabled(step, "exportToken", False):  # the login token itself, for later `vault` calls
+        env.update(_exported(step, ["VAULT_TOKEN"]))
     return Fetched(None, env)
 
 

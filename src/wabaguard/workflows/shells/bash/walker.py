@@ -310,8 +310,8 @@ class Walker:
         """
         if dest.sink in ("pipe", "capture"):
             return taint
-        if dest.sink == "null":
-            return None
+        if dest.sink == "null" or (self.remote and dest.sink != "log"):
+            return None  # a remote script's files and GITHUB_* files are on the remote host
         if taint.dump and self.dump_origin is not None:
             site, command = self.dump_origin[:2], self.dump_origin[2]
         name = ""
