@@ -456,3 +456,12 @@ def test_files_a_remote_script_writes_are_not_in_the_workspace(
               include-hidden-files: true
     """
     assert _findings(run_cli, tmp_path, text) == []
+
+
+def test_bash_x_traces_the_secret_it_is_given(run_cli: Any, tmp_path: Path) -> None:
+    run = 'bash -x ./deploy.sh "${{ secrets.DEPLOY_TOKEN }}"\nbash -x ./build.sh'
+    text = _one_step(run, "A: b")
+    assert _pairs(_findings(run_cli, tmp_path, text)) == {
+        (9, "secret-in-argv"),
+        (9, "trace-with-secrets"),
+    }

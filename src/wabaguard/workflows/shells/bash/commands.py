@@ -230,7 +230,7 @@ def _external(w: Walker, call: Call) -> None:
         w.facts.markers.extend(left)
     if effective in SHELLS:
         if any(x.literal is not None and short_flags(x.literal, "x") for x in args):
-            _trace_child(w, name_word)
+            _trace_child(w, name_word, args)
         _nested_script(w, args, call.stdin, call.dest)
 
 
@@ -320,9 +320,13 @@ def _verbose_flags(w: Walker, call: Call) -> None:
         )
 
 
-def _trace_child(w: Walker, name_word: Word) -> None:
-    """``bash -x script``: the child shell traces with every secret in scope."""
+def _trace_child(w: Walker, name_word: Word, args: list[Word]) -> None:
+    """``bash -x script``: the child shell traces with every secret in scope (its
+    environment, and the arguments it is given)."""
     scope = w.in_scope_secrets()
+    for x in args:
+        if x.taint is not None and not x.taint.dump:
+            scope = union(scope, x.taint)
     if scope is not None:
         w.facts.traces.append(
             Trace(
