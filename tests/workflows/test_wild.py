@@ -465,3 +465,19 @@ def test_bash_x_traces_the_secret_it_is_given(run_cli: Any, tmp_path: Path) -> N
         (9, "secret-in-argv"),
         (9, "trace-with-secrets"),
     }
+
+
+@pytest.mark.parametrize(
+    ("run", "expected"),
+    [
+        ("cat /proc/self/environ | tr '\\\\0' '\\\\n'", {(9, "env-dump-with-secrets")}),
+        ("env | gpg --symmetric --batch --passphrase x", {(9, "env-dump-with-secrets")}),
+        ('echo "$T" | gpg --encrypt -r ops@example.com', set()),  # one secret, encrypted
+        ("cat /proc/self/status", set()),
+    ],
+)
+def test_more_environment_dumps(
+    run_cli: Any, tmp_path: Path, run: str, expected: set[tuple[int, str]]
+) -> None:
+    text = _one_step(run, "T: ${{ secrets.T }}")
+    assert _pairs(_findings(run_cli, tmp_path, text)) == expected

@@ -482,7 +482,10 @@ def _filter_input(w: Walker, call: Call) -> _Output:
     site = call.site
     if call.stdin is not None and call.stdin_site is not None:
         site = call.stdin_site
-    return union(call.stdin, _read_files(w, call.args)), site
+    out = union(call.stdin, _read_files(w, call.args))
+    if any(x.text.startswith("/proc/") and x.text.endswith("/environ") for x in call.args):
+        out = union(out, w.dump_taint(call.site, f"{call.effective} /proc/…/environ"))
+    return out, site
 
 
 def _passthrough(w: Walker, call: Call) -> _Output:
