@@ -481,3 +481,38 @@ def test_more_environment_dumps(
 ) -> None:
     text = _one_step(run, "T: ${{ secrets.T }}")
     assert _pairs(_findings(run_cli, tmp_path, text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            "https://api.callmebot.com/whatsapp.php?phone=34600000000&apikey=482913",
+            {(9, "hardcoded-credential")},
+        ),
+        (  # not a literal: the secret in the URL is secret-in-url's
+            "https://api.callmebot.com/whatsapp.php?phone=34600000000&apikey=${{ secrets.K }}",
+            {(9, "secret-in-url")},
+        ),
+        ("https://api.callmebot.com/whatsapp.php?phone=34600000000&apikey=YOUR_API_KEY", set()),
+        ("https://status.example.com/?page=2&sort=asc", set()),
+    ],
+)
+def test_credential_query_parameters_in_with_urls(
+    run_cli: Any, tmp_path: Path, value: str, expected: set[tuple[int, str]]
+) -> None:
+    text = f"""\
+    on: push
+    jobs:
+      j:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: some-org/http-request-action@v1
+            with:
+              method: GET
+              url: "{value}"
+    """
+    findings = _findings(run_cli, tmp_path, text)
+    assert _pairs(findings) == expected
+    for finding in findings:  # the key is masked in every output
+        assert "482913" not in json.dumps(finding)

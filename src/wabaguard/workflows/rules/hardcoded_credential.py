@@ -11,7 +11,11 @@ from wabaguard.workflows.analysis import Analysis, Finding
 from wabaguard.workflows.fetchers import fetched
 from wabaguard.workflows.model import Job, Node, Route
 from wabaguard.workflows.rules._common import rule, scripts
-from wabaguard.workflows.shells.bash.programs import looks_like_dummy, looks_like_short_dummy
+from wabaguard.workflows.shells.bash.programs import (
+    looks_like_dummy,
+    looks_like_short_dummy,
+    query_credentials,
+)
 
 RULE = rule(
     "hardcoded-credential",
@@ -192,6 +196,20 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
         if value.value.strip() in throwaway.get(route[:2], ()) and not _by_format(value):
             continue  # the job's own service password, or the same value passed to a step
         fmt = _by_format(value)
+        if not fmt and "://" in value.value and _literal(value):
+            # A URL input (`url: https://api.callmebot.com/…&apikey=…`): the parameter's value.
+            for start, end, name in query_credentials(value.value):
+                seen.add(id(value))
+                yield analysis.finding(
+                    RULE,
+                    value,
+                    start,
+                    end,
+                    f"`{where.split()[0]}: {key}` has `{name}=` in a URL",
+                    route,
+                )
+            if id(value) in seen:
+                continue
         if fmt:
             seen.add(id(value))
             yield analysis.finding_at(

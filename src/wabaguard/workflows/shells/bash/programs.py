@@ -342,20 +342,28 @@ _QUERY_CREDENTIAL = re.compile(
 )
 
 
-def _query_credentials(w: Word) -> list[Hardcoded]:
-    """Literal credential values in a URL's query string (expansions are not literals)."""
+def query_credentials(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, parameter) of literal credential values in URLs' query strings.
+
+    Expansions, templates and placeholder runs are not literals.
+    """
     found = []
-    for match in _QUERY_CREDENTIAL.finditer(w.text):
+    for match in _QUERY_CREDENTIAL.finditer(text):
         value = match.group("value")
         if any(c in value for c in "$%{}()<>*") or set(value) <= {"_"} or "__" in value:
-            continue  # an expansion, a template or a placeholder run
-        if looks_like_short_dummy(value):
             continue
-        start = w.node.start_byte + match.start("value")
-        found.append(
-            Hardcoded(start, start + len(value), f"`{match.group('name')}=` in a URL's query")
-        )
+        if looks_like_short_dummy(value) or "://" not in text[: match.start()]:
+            continue
+        found.append((match.start("value"), match.end("value"), match.group("name")))
     return found
+
+
+def _query_credentials(w: Word) -> list[Hardcoded]:
+    base = w.node.start_byte
+    return [
+        Hardcoded(base + start, base + end, f"`{name}=` in a URL's query")
+        for start, end, name in query_credentials(w.text)
+    ]
 
 
 def looks_like_short_dummy(value: str) -> bool:
