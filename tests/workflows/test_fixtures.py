@@ -116,6 +116,7 @@ def fixture_files() -> list[Path]:
         *sorted(FIXTURES.glob("external/*.yml")),
         *sorted(FIXTURES.glob("realistic/*.yml")),
         *sorted(FIXTURES.glob("realistic/*/action.y*ml")),
+        *sorted(FIXTURES.glob("wild/*.yml")),
     ]
 
 

@@ -18,6 +18,7 @@ RULE_IDS = {
     "unmasked-minted-credential", "secret-in-artifact", "credential-in-cache",
     "secret-to-github-env", "hardcoded-credential", "all-secrets-exposed",
     "dynamic-secret-index", "secrets-inherit", "secrets-in-untrusted-trigger",
+    "overexposed-secret",
 }  # fmt: skip
 
 
@@ -228,7 +229,7 @@ WORKFLOW_CASES = [
         "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
         '      - run: echo "T=${{ secrets.T }}" > config/app.env\n'
         "      - uses: actions/upload-artifact@v4\n        with:\n          path: config/\n",
-        {(6, "secret-in-artifact")},
+        {(9, "secret-in-artifact")},  # the upload's path: line
     ),
     (
         "artifact skips hidden files on v4",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from wabaguard.core.findings import Rule
 
@@ -29,6 +29,8 @@ class WorkflowFinding:
     end_column: int  # exclusive
     detail: str  # what is wrong here, never the secret value
     route: tuple[str | int, ...]  # YAML route, for a fingerprint that survives line moves
+    notes: tuple[str, ...] = ()  # e.g. where the file an upload includes was written
+    properties: Mapping[str, Any] = field(default_factory=dict)  # JSON facts, never a secret
 
 
 class WorkflowError(Exception):
@@ -88,6 +90,8 @@ def analyze(path: str, text: str, config: Config) -> Iterator[WorkflowFinding]:
                     hit.end_column,
                     hit.detail,
                     hit.route,
+                    hit.notes,
+                    hit.properties,
                 )
     ordered = sorted(findings.values(), key=lambda f: (f.line, f.column, f.rule.id))
     return iter(ordered)

@@ -20,6 +20,7 @@ from wabaguard.workflows.expressions import (
     analyze_expression,
     find_expressions,
 )
+from wabaguard.workflows.fetchers import Fetched, fetched
 from wabaguard.workflows.model import (
     EnvEntry,
     Job,
@@ -29,6 +30,7 @@ from wabaguard.workflows.model import (
     Step,
     Workflow,
 )
+from wabaguard.workflows.remote import remote_script
 from wabaguard.workflows.shells.bash import analyze_script
 from wabaguard.workflows.shells.facts import Placeholder, ScriptFacts
 from wabaguard.workflows.taint import Taint, union
@@ -43,7 +45,17 @@ _WS = re.compile(r"\s+")
 class Finding:
     """A rule hit before conversion to the public ``WorkflowFinding``."""
 
-    __slots__ = ("column", "detail", "end_column", "end_line", "line", "route", "rule")
+    __slots__ = (
+        "column",
+        "detail",
+        "end_column",
+        "end_line",
+        "line",
+        "notes",
+        "properties",
+        "route",
+        "rule",
+    )
 
     def __init__(
         self,
@@ -54,6 +66,8 @@ class Finding:
         end_column: int,
         detail: str,
         route: Route,
+        notes: tuple[str, ...] = (),
+        properties: Mapping[str, Any] | None = None,
     ) -> None:
         self.rule: Final = rule
         self.line: Final = line
@@ -62,6 +76,11 @@ class Finding:
         self.end_column: Final = end_column
         self.detail: Final = detail
         self.route: Final = route
+        self.notes: Final = notes  # extra lines for people (where a related write happened)
+        self.properties: Final = properties or {}  # JSON facts, never a secret
+
+    def span(self) -> tuple[int, int, int, int]:
+        return self.line, self.column, self.end_line, self.end_column
 
 
 class ExprSite:
@@ -97,6 +116,8 @@ class StepFacts:
         "job",
         "placeholders",
         "script",
+        "script_node",
+        "script_route",
         "shell_family",
         "step",
         "traced_shell",
@@ -112,6 +133,8 @@ class StepFacts:
         traced_shell: bool,
         placeholders: tuple[Placeholder, ...] = (),
         script: ScriptFacts | None = None,
+        script_node: Node | None = None,
+        script_route: Route = ("run",),
     ) -> None:
         self.job: Final = job
         self.step: Final = step
@@ -121,12 +144,20 @@ class StepFacts:
         self.traced_shell: Final = traced_shell
         self.placeholders: Final = placeholders
         self.script: Final = script  # None: no run:, or a shell we do not analyse
+        # The scalar the script came from: `run:`, or an ssh action's `with: script:`.
+        self.script_node: Final = script_node if script_node is not None else step.run
+        self.script_route: Final = script_route  # relative to the step
 
     @property
     def run_node(self) -> Node:
-        """The ``run:`` scalar (only for steps that have a script)."""
-        assert self.step.run is not None
-        return self.step.run
+        """The script's scalar (only for steps that have a script)."""
+        assert self.script_node is not None
+        return self.script_node
+
+    @property
+    def is_remote(self) -> bool:
+        """The script runs on another host (an ssh action's ``script:``)."""
+        return self.script_route != ("run",)
 
     @property
     def secrets_in_scope(self) -> bool:
@@ -203,12 +234,16 @@ class Analysis:
     # -- scopes -------------------------------------------------------------------------------
 
     def _env_taints(
-        self, entries: tuple[EnvEntry, ...], outer: dict[str, Taint]
+        self,
+        entries: tuple[EnvEntry, ...],
+        outer: dict[str, Taint],
+        step_outputs: Mapping[tuple[str, str], Taint] | None = None,
+        fetching: Mapping[str, Fetched] | None = None,
     ) -> dict[str, tuple[Taint, EnvEntry]]:
         out: dict[str, tuple[Taint, EnvEntry]] = {}
         if not entries:  # most steps have no env: no resolver to build
             return out
-        resolver = self._resolver(outer, {})
+        resolver = self._resolver(outer, step_outputs or {}, fetching)
         for entry in entries:
             taint: Taint | None = None
             for span in find_expressions(entry.value.value):
@@ -219,10 +254,14 @@ class Analysis:
         return out
 
     def _resolver(
-        self, env: Mapping[str, Taint], step_outputs: Mapping[tuple[str, str], Taint]
+        self,
+        env: Mapping[str, Taint],
+        step_outputs: Mapping[tuple[str, str], Taint],
+        fetching: Mapping[str, Fetched] | None = None,
     ) -> Resolver:
         secret_inputs = self._secret_inputs
         job_outputs = self.job_outputs
+        fetching = fetching or {}
 
         def resolve(path: tuple[str, ...]) -> Taint | None:
             root = path[0]
@@ -231,6 +270,9 @@ class Analysis:
             if root == "inputs" and len(path) >= 2 and path[1].lower() in secret_inputs:
                 return Taint(frozenset({f"inputs.{path[1]}"}))
             if root == "steps" and len(path) >= 4 and path[2] == "outputs":
+                fetcher = fetching.get(path[1])
+                if fetcher is not None:
+                    return fetcher.output(path[1], path[3])
                 return step_outputs.get((path[1], path[3]))
             if root == "needs" and len(path) >= 4 and path[2] == "outputs":
                 return job_outputs.get((path[1], path[3]))
@@ -252,9 +294,10 @@ class Analysis:
             self._global_env.update(env)
             github_env: dict[str, Taint] = {}
             step_outputs: dict[tuple[str, str], Taint] = {}
+            fetching: dict[str, Fetched] = {}
             for step in job.steps:
                 outer = {**env, **github_env}
-                step_env = self._env_taints(step.env, outer)
+                step_env = self._env_taints(step.env, outer, step_outputs, fetching)
                 effective = outer  # a fresh dict: the step's own entries go on top
                 sources = dict(env_sources)
                 for name, (taint, entry) in step_env.items():
@@ -271,22 +314,69 @@ class Analysis:
                 family, traced = shell
                 placeholders: tuple[Placeholder, ...] = ()
                 script_facts: ScriptFacts | None = None
+                resolver = self._resolver(effective, step_outputs, fetching)
                 if step.run is not None:
-                    resolver = self._resolver(effective, step_outputs)
                     placeholders = self._placeholders(step.run, resolver)
                     script_facts = self._script(step.run, family, traced, placeholders, effective)
-                facts = StepFacts(
-                    job, step, effective, sources, family, traced, placeholders, script_facts
-                )
+                    facts = StepFacts(
+                        job, step, effective, sources, family, traced, placeholders, script_facts
+                    )
+                else:
+                    facts = self._remote_facts(job, step, effective, sources, resolver)
                 self._record_files(facts)
                 self.steps.append(facts)
-                script = facts.script
-                if script is not None:
-                    github_env.update(script.env_writes)
-                    if step.id:
-                        for name, taint in script.output_writes.items():
-                            step_outputs[(step.id, name)] = taint
-            self._job_outputs(job, step_outputs, env)
+                self._hand_on(facts, github_env, step_outputs, fetching)
+            self._job_outputs(job, step_outputs, env, fetching)
+
+    def _remote_facts(
+        self,
+        job: Job,
+        step: Step,
+        env: dict[str, Taint],
+        sources: dict[str, EnvEntry],
+        resolver: Resolver,
+    ) -> StepFacts:
+        """A ``uses:`` step; an ssh action's remote script is analysed as bash."""
+        remote = remote_script(step, env) if step.uses else None
+        if remote is None:
+            return StepFacts(job, step, env, sources, "other", False)
+        placeholders = self._placeholders(remote.node, resolver)
+        try:
+            script = analyze_script(remote.node.value, placeholders, remote.env, remote="ssh")
+        except RecursionError:
+            raise ModelError("script nested too deeply to analyse", remote.node.start) from None
+        return StepFacts(
+            job,
+            step,
+            env,
+            sources,
+            "bash",
+            False,
+            placeholders,
+            script,
+            remote.node,
+            ("with", remote.key),
+        )
+
+    @staticmethod
+    def _hand_on(
+        facts: StepFacts,
+        github_env: dict[str, Taint],
+        step_outputs: dict[tuple[str, str], Taint],
+        fetching: dict[str, Fetched],
+    ) -> None:
+        """What a step hands to later steps: ``GITHUB_ENV``, outputs, fetched credentials."""
+        step, script = facts.step, facts.script
+        if script is not None:
+            github_env.update(script.env_writes)
+            if step.id:
+                for name, taint in script.output_writes.items():
+                    step_outputs[(step.id, name)] = taint
+        fetcher = fetched(step)
+        if fetcher is not None:
+            github_env.update(fetcher.env)
+            if step.id:
+                fetching[step.id] = fetcher
 
     def _placeholders(self, run: Node, resolver: Resolver) -> tuple[Placeholder, ...]:
         script = run.value
@@ -327,8 +417,8 @@ class Analysis:
 
     def _record_files(self, facts: StepFacts) -> None:
         """Files a step wrote secrets to, for the artifact and cache rules."""
-        if facts.script is None:
-            return
+        if facts.script is None or facts.is_remote:
+            return  # a remote script writes files on its host, not in the workspace
         workdir = facts.step.working_directory.strip().rstrip("/")
         for output in facts.script.outputs:
             if output.sink == "file" and output.path:
@@ -346,12 +436,16 @@ class Analysis:
                 )
 
     def _job_outputs(
-        self, job: Job, step_outputs: dict[tuple[str, str], Taint], env: dict[str, Taint]
+        self,
+        job: Job,
+        step_outputs: dict[tuple[str, str], Taint],
+        env: dict[str, Taint],
+        fetching: dict[str, Fetched],
     ) -> None:
         outputs = job.node.get("outputs")
         if outputs is None or not outputs.is_mapping:
             return
-        resolver = self._resolver(env, step_outputs)
+        resolver = self._resolver(env, step_outputs, fetching)
         for key, value in outputs.str_items():
             if not value.is_scalar:
                 continue

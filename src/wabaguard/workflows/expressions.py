@@ -11,6 +11,7 @@ from collections.abc import Callable
 from types import MappingProxyType
 from typing import Final
 
+from wabaguard.workflows.identifiers import is_identifier_name
 from wabaguard.workflows.taint import Taint, union
 
 # (context, name, …) -> taint of that value, e.g. ("env", "TOKEN") or ("steps", "s", "outputs", "x")
@@ -397,7 +398,7 @@ class _Analyzer:
         if isinstance(node.obj, Ident) and node.obj.name == "secrets":
             index = node.index
             if isinstance(index, Lit) and isinstance(index.value, str):
-                return Taint(frozenset({f"secrets.{index.value}"}))
+                return secret_taint(index.value)
             self.dynamic_index = True
             self.taint(index)
             return Taint(frozenset({"secrets[…]"}))
@@ -426,16 +427,7 @@ class _Analyzer:
             if len(path) == 1:
                 self.all_secrets = True
                 return Taint(frozenset({"secrets.*"}))
-            name = path[1]
-            return Taint(
-                frozenset(
-                    {
-                        "secrets.GITHUB_TOKEN"
-                        if name.lower() == "github_token"
-                        else f"secrets.{name}"
-                    }
-                )
-            )
+            return secret_taint(path[1])
         if root == "github" and len(path) >= 2 and path[1].lower() == "token":
             return Taint(frozenset({"github.token"}))
         return self._resolve(path)
@@ -472,6 +464,15 @@ def analyze_expression(
     )
 
 
+def secret_taint(name: str) -> Taint | None:
+    """``secrets.NAME``: a secret, unless its name says it holds an identifier (a username)."""
+    if name.lower() == "github_token":
+        return Taint(frozenset({"secrets.GITHUB_TOKEN"}))
+    if is_identifier_name(name):
+        return None
+    return Taint(frozenset({f"secrets.{name}"}))
+
+
 def _fallback(source: str) -> ExpressionInfo:
     """Unparseable: still say whether it touches ``secrets`` (GitHub would reject it anyway)."""
     try:
@@ -483,5 +484,5 @@ def _fallback(source: str) -> ExpressionInfo:
             name = "?"
             if index + 2 < len(tokens) and tokens[index + 1] == ("op", "."):
                 name = tokens[index + 2][1]
-            return ExpressionInfo(Taint(frozenset({f"secrets.{name}"})), parsed=False)
+            return ExpressionInfo(secret_taint(name), parsed=False)
     return ExpressionInfo(None, parsed=False)

@@ -33,6 +33,8 @@ def add_findings(path: str, lines: list[str], config: Config, sink: FileFindings
                 wf.end_column,
                 detail=wf.detail,
                 identity=route,
+                notes=wf.notes,
+                properties=wf.properties,
             ),
             source,
         )

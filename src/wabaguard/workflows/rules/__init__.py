@@ -13,6 +13,7 @@ from wabaguard.workflows.rules import (
     dynamic_secret_index,
     env_dump_with_secrets,
     hardcoded_credential,
+    overexposed_secret,
     runner_debug_enabled,
     secret_env_in_argv,
     secret_in_argv,
@@ -57,4 +58,5 @@ MODULES: tuple[ModuleType, ...] = (
     dynamic_secret_index,
     secrets_inherit,
     secrets_in_untrusted_trigger,
+    overexposed_secret,
 )

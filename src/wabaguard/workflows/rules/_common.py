@@ -27,10 +27,11 @@ def rule(
 
 
 def scripts(analysis: Analysis) -> Iterator[tuple[StepFacts, ScriptFacts, Route]]:
-    """Steps whose ``run:`` was analysed as a shell script, with the route of the script."""
+    """Steps whose ``run:`` (or an ssh action's remote script) was analysed as a shell script,
+    with the route of the script."""
     for facts in analysis.steps:
-        if facts.script is not None and facts.step.run is not None:
-            yield facts, facts.script, (*facts.step.route, "run")
+        if facts.script is not None and facts.script_node is not None:
+            yield facts, facts.script, (*facts.step.route, *facts.script_route)
 
 
 def is_direct(taint: Taint) -> bool:
@@ -57,5 +58,12 @@ def what(taint: Taint) -> str:
         shown = ", ".join(names[:3]) + (f" (+{len(names) - 3} more)" if len(names) > 3 else "")
         parts.append(shown)
     if minted:
-        parts.append("a credential minted by " + ", ".join(f"`{m}`" for m in minted[:2]))
+        parts.append("a credential minted or fetched by " + ", ".join(f"`{m}`" for m in minted[:2]))
     return " and ".join(parts) or "a secret"
+
+
+def remote_too(command: str) -> str:
+    """For ``ssh``: its command words are also the remote shell's command line."""
+    if command == "ssh":
+        return "; ssh sends the command to the remote host, whose process table shows it too"
+    return ""

@@ -8,9 +8,14 @@ from collections.abc import Iterator
 from wabaguard.core.config import Config
 from wabaguard.core.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
+from wabaguard.workflows.fetchers import fetched
 from wabaguard.workflows.model import Job, Node, Route
 from wabaguard.workflows.rules._common import rule, scripts
-from wabaguard.workflows.shells.bash.programs import looks_like_dummy
+from wabaguard.workflows.shells.bash.programs import (
+    looks_like_dummy,
+    looks_like_short_dummy,
+    query_credentials,
+)
 
 RULE = rule(
     "hardcoded-credential",
@@ -46,16 +51,39 @@ _FORMATS = (
 )
 
 
+# References a secrets manager resolves (1Password, Vault, AWS, GCP…): names, not values.
+_REFERENCE = re.compile(
+    r"^(?:(?:op|vault|sm|bws|gcp-sm|azure-keyvault|doppler|infisical)://|arn:aws:"
+    r"(?:secretsmanager|ssm):|projects/[^/\s]+/secrets/)",
+    re.IGNORECASE,
+)
+# Actions that send messages: a key or token in their `with:` is a credential however short.
+_MESSAGING = re.compile(
+    r"(?i)whatsapp|telegram|slack|discord|teams|twilio|sms|callmebot|notif|chat|message|"
+    r"mattermost|rocket|matrix|pushover|ntfy|gotify|mail"
+)
+
+
 def _literal(value: Node) -> bool:
     text = value.value.strip()
-    return bool(text) and "${{" not in text and not text.startswith(("$", "%"))
+    return (
+        bool(text)
+        and "${{" not in text
+        and not text.startswith(("$", "%"))
+        and not _REFERENCE.match(text)
+    )
 
 
-def _by_name(key: str, value: Node) -> bool:
+def _by_name(key: str, value: Node, short_ok: bool = False) -> bool:
     if not _CREDENTIAL_KEY.search(key) or _DESCRIPTIVE_KEY.search(key):
         return False
     text = value.value.strip()
-    if not _literal(value) or len(text) < 8 or looks_like_dummy(text):
+    if not _literal(value):
+        return False
+    if short_ok:
+        if looks_like_short_dummy(text):
+            return False
+    elif len(text) < 8 or looks_like_dummy(text):
         return False
     if any(ch.isspace() for ch in text) or text.startswith(("./", "~/", "/", "http")):
         return False
@@ -94,10 +122,12 @@ def _mapping_entries(analysis: Analysis) -> Iterator[_Entry]:
         for step in job.steps:
             for entry in step.env:
                 yield entry.name, entry.key, entry.value, entry.route, "env"
-            if step.with_ is not None:
+            if step.with_ is not None and fetched(step) is None:
+                # A fetching action's `with:` names what to fetch; it holds no value.
+                label = "with (messaging)" if _MESSAGING.search(step.uses or "") else "with"
                 for k, v in step.with_.str_items():
                     if v.is_scalar:
-                        yield k.value, k, v, (*step.route, "with", k.value), "with"
+                        yield k.value, k, v, (*step.route, "with", k.value), label
 
 
 def _input_defaults(inputs: Node | None) -> Iterator[_Entry]:
@@ -166,15 +196,29 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
         if value.value.strip() in throwaway.get(route[:2], ()) and not _by_format(value):
             continue  # the job's own service password, or the same value passed to a step
         fmt = _by_format(value)
+        if not fmt and "://" in value.value and _literal(value):
+            # A URL input (`url: https://api.callmebot.com/…&apikey=…`): the parameter's value.
+            for start, end, name in query_credentials(value.value):
+                seen.add(id(value))
+                yield analysis.finding(
+                    RULE,
+                    value,
+                    start,
+                    end,
+                    f"`{where.split()[0]}: {key}` has `{name}=` in a URL",
+                    route,
+                )
+            if id(value) in seen:
+                continue
         if fmt:
             seen.add(id(value))
             yield analysis.finding_at(
                 RULE, value, f"the value of `{where}: {key}` looks like {fmt}", route
             )
-        elif _by_name(key, value):
+        elif _by_name(key, value, short_ok=where == "with (messaging)"):
             seen.add(id(value))
             yield analysis.finding_at(
-                RULE, value, f"`{where}: {key}` holds a literal credential", route
+                RULE, value, f"`{where.split()[0]}: {key}` holds a literal credential", route
             )
     for password, route in _container_passwords(analysis):
         if id(password) not in seen:

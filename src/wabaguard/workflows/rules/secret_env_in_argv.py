@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from wabaguard.core.config import Config
 from wabaguard.core.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
-from wabaguard.workflows.rules._common import rule, scripts, what
+from wabaguard.workflows.rules._common import remote_too, rule, scripts, what
 
 RULE = rule(
     "secret-env-in-argv",
@@ -32,6 +32,6 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
                 use.start,
                 use.end,
                 f"a variable carrying {what(use.taint)} is expanded into the arguments of "
-                f"`{use.command}`, visible to other processes (`ps`)",
+                f"`{use.command}`, visible to other processes (`ps`){remote_too(use.command)}",
                 route,
             )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from wabaguard.core.config import Config
 from wabaguard.core.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
-from wabaguard.workflows.rules._common import rule, scripts, what
+from wabaguard.workflows.rules._common import remote_too, rule, scripts, what
 
 RULE = rule(
     "secret-in-argv",
@@ -32,6 +32,7 @@ def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
                 use.start,
                 use.end,
                 f"{what(use.taint)} is expanded into the arguments of `{use.command}`, "
-                "where the process list, audit logs and the runner's script file show it",
+                "where the process list, audit logs and the runner's script file show it"
+                f"{remote_too(use.command)}",
                 route,
             )

@@ -8,6 +8,7 @@ from wabaguard.core.config import Config
 from wabaguard.core.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
 from wabaguard.workflows.rules._common import rule, scripts, what
+from wabaguard.workflows.taint import Taint
 
 RULE = rule(
     "trace-with-secrets",
@@ -19,7 +20,33 @@ RULE = rule(
 )
 
 
+def _xtrace_env(analysis: Analysis) -> Iterator[Finding]:
+    """``SHELLOPTS: xtrace`` in an ``env:`` that reaches a bash step holding secrets."""
+    seen: set[int] = set()
+    for facts in analysis.steps:
+        if facts.step.run is None or facts.shell_family not in ("bash", "sh"):
+            continue
+        for entry in (*analysis.wf.env, *facts.job.env, *facts.step.env):
+            if entry.name != "SHELLOPTS" or "xtrace" not in entry.value.value:
+                continue
+            if id(entry.value) in seen or not facts.secrets_in_scope:
+                continue
+            seen.add(id(entry.value))
+            scope = Taint(frozenset({"secrets"}))
+            held = [t for t in facts.env.values() if not t.dump]
+            if held:
+                scope = Taint(frozenset().union(*(t.sources for t in held)))
+            yield analysis.finding_at(
+                RULE,
+                entry.value,
+                f"`SHELLOPTS=xtrace` makes every bash it reaches trace its commands, "
+                f"including {what(scope)}",
+                entry.route,
+            )
+
+
 def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
+    yield from _xtrace_env(analysis)
     for facts, script, route in scripts(analysis):
         for trace in script.traces:
             detail = (

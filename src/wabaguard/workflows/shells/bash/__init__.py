@@ -43,10 +43,12 @@ def analyze_script(
     env: Mapping[str, Taint],
     *,
     trace_from_start: bool = False,
+    remote: str = "",
 ) -> ScriptFacts:
     """Parse ``script`` once and collect what happens to secret-bearing values in it."""
     text = sanitize(script, placeholders)
     tree = parser().parse(text.encode("ascii"))
     walker = Walker(text, sorted(placeholders, key=lambda p: p.start), env, trace_from_start)
+    walker.remote = remote  # "ssh": the script runs on another host
     walker.run(tree.root_node)
     return walker.facts.freeze()

@@ -106,6 +106,8 @@ def command(
     prefix_env, name_node, args, redirects = _parts(node)
     if redirects:
         stdin, stdin_site, dest = apply_redirects(w, redirects, stdin, stdin_site, dest)
+    # Taken before the words are evaluated: a `$(…)` in them must not take it.
+    heredoc, w.heredoc = w.heredoc, None
     if name_node is None:
         for assignment in prefix_env:
             w.assign(assignment)
@@ -115,6 +117,8 @@ def command(
         return w.call(call.name, stdin, dest)
     if not call.is_builtin:
         _external(w, call)
+        if heredoc is not None and w.depth <= 8:
+            _heredoc_script(w, call, *heredoc)
     handler = _OUTPUT_HANDLERS.get(call.effective)
     out, site = handler(w, call) if handler is not None else (None, call.site)
     effective = call.effective
@@ -226,8 +230,42 @@ def _external(w: Walker, call: Call) -> None:
         w.facts.markers.extend(left)
     if effective in SHELLS:
         if any(x.literal is not None and short_flags(x.literal, "x") for x in args):
-            _trace_child(w, name_word)
+            _trace_child(w, name_word, args)
         _nested_script(w, args, call.stdin, call.dest)
+
+
+def _exec_runner(effective: str, lits: list[str]) -> str:
+    """Where a command runs the script on its stdin: ``ssh``, or a shell in a container."""
+    if effective == "ssh":
+        return "ssh"
+    in_container = (effective in DOCKERS or effective == "kubectl") and "exec" in lits[:3]
+    if in_container and any(x.rsplit("/", 1)[-1] in SHELLS for x in lits):
+        return f"{effective} exec"
+    return ""
+
+
+def _heredoc_script(w: Walker, call: Call, body: Any, quoted: bool) -> None:
+    """``ssh host <<EOF … EOF``, ``bash <<'EOF'``: the heredoc is a script the command runs.
+
+    An unquoted delimiter expands the body on the runner, so the remote script holds the
+    values themselves (in its process table and history); a quoted one sends ``$VAR`` as
+    written, and a remote shell does not have our variables (``${{ }}`` is substituted
+    either way).
+    """
+    effective, args = call.effective, call.args
+    lits = [x.literal or "" for x in args]
+    runner = _exec_runner(effective, lits)
+    if runner:
+        remote, env = runner, (dict(w.vars) if not quoted else {})
+    elif effective in SHELLS and not any(
+        x.literal is not None and not x.literal.startswith("-") for x in args
+    ):
+        remote, env = "", dict(w.vars)
+    else:
+        return
+    start, end = body.start_byte, body.end_byte
+    blank = "".join(c if c == "\n" else " " for c in w.text[:start])
+    w.nested(blank + w.text[start:end], None, call.dest, env, remote)
 
 
 def _external_argv(w: Walker, call: Call) -> None:
@@ -258,7 +296,10 @@ def _external_argv(w: Walker, call: Call) -> None:
             continue
         prev = words[i - 1].literal if i > 0 else None
         category, detail = argv_category(effective, sub, x, prev)
-        w.facts.argv.append(ArgvUse(*x.site, x.taint, effective or "(dynamic)", category, detail))
+        program = effective or "(dynamic)"
+        if w.remote:
+            program = f"{program}` on the remote host, through `{w.remote}"
+        w.facts.argv.append(ArgvUse(*x.site, x.taint, program, category, detail))
 
 
 def _verbose_flags(w: Walker, call: Call) -> None:
@@ -279,9 +320,13 @@ def _verbose_flags(w: Walker, call: Call) -> None:
         )
 
 
-def _trace_child(w: Walker, name_word: Word) -> None:
-    """``bash -x script``: the child shell traces with every secret in scope."""
+def _trace_child(w: Walker, name_word: Word, args: list[Word]) -> None:
+    """``bash -x script``: the child shell traces with every secret in scope (its
+    environment, and the arguments it is given)."""
     scope = w.in_scope_secrets()
+    for x in args:
+        if x.taint is not None and not x.taint.dump:
+            scope = union(scope, x.taint)
     if scope is not None:
         w.facts.traces.append(
             Trace(
@@ -398,9 +443,17 @@ def _set(w: Walker, call: Call) -> _Output:
 def _read(w: Walker, call: Call) -> _Output:
     """``read``/``mapfile``: the named variables take what stdin carries."""
     if call.is_builtin and call.base in ("read", "mapfile", "readarray"):
+        stdin = call.stdin
+        # `read -a parts`: the value split into pieces, each one unmasked when printed.
+        if (
+            stdin is not None
+            and call.base == "read"
+            and any(short_flags(x.literal or "", "a") for x in call.words)
+        ):
+            stdin = stdin.as_derived()
         for lit in [x.literal for x in call.words]:
-            if lit is not None and NAME.fullmatch(lit) and call.stdin is not None:
-                w.vars[lit] = call.stdin
+            if lit is not None and NAME.fullmatch(lit) and stdin is not None:
+                w.vars[lit] = stdin
     return None, call.site
 
 
@@ -429,7 +482,10 @@ def _filter_input(w: Walker, call: Call) -> _Output:
     site = call.site
     if call.stdin is not None and call.stdin_site is not None:
         site = call.stdin_site
-    return union(call.stdin, _read_files(w, call.args)), site
+    out = union(call.stdin, _read_files(w, call.args))
+    if any(x.text.startswith("/proc/") and x.text.endswith("/environ") for x in call.args):
+        out = union(out, w.dump_taint(call.site, f"{call.effective} /proc/…/environ"))
+    return out, site
 
 
 def _passthrough(w: Walker, call: Call) -> _Output:
@@ -465,6 +521,13 @@ def _transform(w: Walker, call: Call) -> _Output:
     return out, site
 
 
+def _encrypt(w: Walker, call: Call) -> _Output:
+    """``gpg``/``age``: an encrypted secret is safe, an encrypted environment dump is not
+    (the passphrase or key is usually in the same workflow, and the dump holds everything)."""
+    out, site = _filter_input(w, call)
+    return (out if out is not None and out.dump else None), site
+
+
 def _nothing(w: Walker, call: Call) -> _Output:
     """``wc``: counts reveal nothing."""
     return None, call.site
@@ -496,4 +559,7 @@ _OUTPUT_HANDLERS: Mapping[str, Callable[[Walker, Call], _Output]] = {
     **dict.fromkeys(PASSTHROUGH, _passthrough),
     **dict.fromkeys(TRANSFORMERS, _transform),
     "wc": _nothing,
+    "gpg": _encrypt,
+    "gpg2": _encrypt,
+    "age": _encrypt,
 }

@@ -207,6 +207,12 @@ def minted(command: str) -> Taint:
 def _aws_mints(lits: list[str], words: list[Word]) -> bool:
     return (
         "get-login-password" in lits
+        or "get-secret-value" in lits  # secretsmanager: a stored secret, unmasked
+        or (
+            "ssm" in lits
+            and any(x.startswith("get-parameter") for x in lits)
+            and "--with-decryption" in lits
+        )
         or "get-authorization-token" in lits
         or (
             "sts" in lits
@@ -224,14 +230,54 @@ def _http_mints(lits: list[str], words: list[Word]) -> bool:
     )
 
 
-# CLIs that print a credential they create, by what their words say: (literals, words) -> bool.
+# A Terraform output whose name says it is a credential (``db_admin_password``, ``api_token``).
+_CREDENTIAL_NAME = re.compile(r"(?i)passw|secret|token|api[_-]?key|private[_-]?key|credential")
+
+
+def _terraform_fetches(lits: list[str], words: list[Word]) -> bool:
+    if lits[:1] != ["output"]:
+        return False
+    names = [x for x in lits[1:] if x and not x.startswith("-")]
+    return any(_CREDENTIAL_NAME.search(x) for x in names)
+
+
+def _kubectl_fetches(lits: list[str], words: list[Word]) -> bool:
+    """``kubectl get secret NAME -o jsonpath=…`` (the data, base64 but not masked)."""
+    return (
+        lits[:1] == ["get"]
+        and any(x in ("secret", "secrets") or x.startswith("secret/") for x in lits[1:3])
+        and any(x.startswith(("-o", "--output")) for x in lits)
+    )
+
+
+# CLIs that print a credential they create or fetch from a secrets manager, by what their words
+# say: (literals, words) -> bool. What they print is not registered with the runner's masker.
 _MINTING_CLIS: MappingProxyType[str, Callable[[list[str], list[Word]], bool]] = MappingProxyType(
     {
-        "gcloud": lambda lits, _: "print-access-token" in lits or "print-identity-token" in lits,
+        "gcloud": lambda lits, _: (
+            "print-access-token" in lits
+            or "print-identity-token" in lits
+            or lits[:3] == ["secrets", "versions", "access"]
+        ),
         "aws": _aws_mints,
-        "az": lambda lits, _: "get-access-token" in lits,
+        "az": lambda lits, _: (
+            "get-access-token" in lits
+            or (
+                lits[:3] == ["keyvault", "secret", "show"]
+                or lits[:3] == ["keyvault", "secret", "download"]
+            )
+        ),
         "vault": lambda lits, _: any(x.startswith("-field") for x in lits) or "token" in lits[:1],
         "gh": lambda lits, _: lits[:2] == ["auth", "token"],
+        "terraform": _terraform_fetches,
+        "tofu": _terraform_fetches,
+        "kubectl": _kubectl_fetches,
+        "op": lambda lits, _: lits[:1] == ["read"] or lits[:2] == ["item", "get"],
+        "doppler": lambda lits, _: lits[:2] == ["secrets", "get"],
+        "infisical": lambda lits, _: lits[:2] == ["secrets", "get"],
+        "bw": lambda lits, _: lits[:2] in (["get", "password"], ["get", "item"]),
+        "bws": lambda lits, _: lits[:2] == ["secret", "get"],
+        "conjur": lambda lits, _: lits[:2] == ["variable", "get"],
         "openssl": lambda lits, _: "-sign" in lits or "sign" in lits[:1],
         "curl": _http_mints,
         "wget": _http_mints,
@@ -282,7 +328,54 @@ def hardcoded_passwords(effective: str, words: list[Word]) -> list[Hardcoded]:
             what = _url_password(lit)
         if what:
             found.append(Hardcoded(w.node.start_byte, w.node.end_byte, what))
+    for w in words:
+        if "://" in w.text and "?" in w.text:
+            found.extend(_query_credentials(w))
     return found
+
+
+# Query parameters that carry a credential (``?apikey=…`` of messaging APIs such as CallMeBot).
+_QUERY_CREDENTIAL = re.compile(
+    r"[?&](?P<name>api[_-]?key|x-api-key|access[_-]?token|auth[_-]?token|token|private[_-]?token"
+    r"|password|passwd|pwd|secret|client[_-]?secret|app[_-]?secret)=(?P<value>[^&#\s\"'`]+)",
+    re.IGNORECASE,
+)
+
+
+def query_credentials(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, parameter) of literal credential values in URLs' query strings.
+
+    Expansions, templates and placeholder runs are not literals.
+    """
+    found = []
+    for match in _QUERY_CREDENTIAL.finditer(text):
+        value = match.group("value")
+        if any(c in value for c in "$%{}()<>*") or set(value) <= {"_"} or "__" in value:
+            continue
+        if looks_like_short_dummy(value) or "://" not in text[: match.start()]:
+            continue
+        found.append((match.start("value"), match.end("value"), match.group("name")))
+    return found
+
+
+def _query_credentials(w: Word) -> list[Hardcoded]:
+    base = w.node.start_byte
+    return [
+        Hardcoded(base + start, base + end, f"`{name}=` in a URL's query")
+        for start, end, name in query_credentials(w.text)
+    ]
+
+
+def looks_like_short_dummy(value: str) -> bool:
+    """A placeholder, however short a real key may be (``YOUR_API_KEY``, ``xxxx``, ``test``)."""
+    lowered = value.lower()
+    return (
+        len(value) < 4
+        or lowered in _DUMMY_VALUES
+        or lowered.startswith(("your", "my-", "my_", "<", "{{"))
+        or (value.isupper() and "_" in value)
+        or len(set(lowered)) <= 2
+    )
 
 
 def _url_password(lit: str) -> str:

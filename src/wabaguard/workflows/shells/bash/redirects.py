@@ -90,6 +90,7 @@ def heredoc_taint(w: Walker, redirect: Any) -> tuple[Taint | None, tuple[int, in
         if child.type == "heredoc_start":
             quoted = any(q in w.src(child) for q in "'\"\\")
         elif child.type == "heredoc_body":
+            w.heredoc = (child, quoted)  # the command it feeds may run it as a script
             if quoted:  # no shell expansion, but GitHub's ${{ }} substitution still runs
                 taint, site = placeholder_taint(w, child.start_byte, child.end_byte)
             else:

@@ -60,6 +60,8 @@ class Walker:
         self.placeholders = placeholders
         self.ph_starts = [p.start for p in placeholders]
         self.vars: dict[str, Taint] = dict(env)
+        # Literal values a variable may hold (``for name in A B``), for ``${!name}``.
+        self.literals: dict[str, frozenset[str]] = {}
         # Function bodies run where they are called, with that call's stdin and stdout.
         self.functions: dict[str, Any] = {}
         self.expanding: set[str] = set()
@@ -73,6 +75,9 @@ class Walker:
         self.trace_reported = False
         self.dump_origin: tuple[int, int, str] | None = None
         self.depth = 0  # nesting of `bash -c '…'` scripts
+        # The heredoc feeding the command being walked: (body node, quoted delimiter).
+        self.heredoc: tuple[Any, bool] | None = None
+        self.remote = ""  # "ssh" while walking a script that runs on another host
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -126,9 +131,11 @@ class Walker:
                 redirects.extend(c for c in child.named_children if c.type == "file_redirect")
         stdin, stdin_site, new_dest = apply_redirects(self, redirects, stdin, None, dest)
         if body is None:
+            self.heredoc = None
             return None
         if body.type == "command":
             return command(self, body, stdin, new_dest, stdin_site)
+        self.heredoc = None  # `while read …; done <<EOF`: no command runs the body as a script
         return self.statement(body, stdin, new_dest)
 
     def assignment_statement(self, node: Any, stdin: Taint | None, dest: Dest) -> None:
@@ -153,7 +160,8 @@ class Walker:
 
     def test_command(self, node: Any, stdin: Taint | None, dest: Dest) -> None:
         for child in node.named_children:
-            value_taint(self, child)  # command substitutions inside still run
+            taint = value_taint(self, child)[0]  # command substitutions inside still run
+            self.note_traced(child, taint)  # `[[ -z "$TOKEN" ]]` is traced like any command
 
     def for_statement(self, node: Any, stdin: Taint | None, dest: Dest) -> Taint | None:
         self.for_loop(node)  # the loop variable is set before the body runs
@@ -164,8 +172,13 @@ class Walker:
         if var is None:
             return
         taint: Taint | None = None
+        names: set[str] = set()
         for child in node.children_by_field_name("value"):
             taint = union(taint, value_taint(self, child)[0])
+            lit = literal(self, child)
+            if lit is not None:
+                names.update(lit.split())
+        self.literals[self.src(var)] = frozenset(names)
         if taint is not None:
             self.vars[self.src(var)] = taint
 
@@ -176,6 +189,8 @@ class Walker:
             return
         name = self.src(name_node)
         taint = value_taint(self, value)[0] if value is not None else None
+        lit = literal(self, value) if value is not None else None
+        self.literals[name] = frozenset({lit}) if lit is not None else frozenset()
         self.note_traced(node, taint)
         self.check_verbose_assignment(name, value, node)
         if taint is None:
@@ -216,12 +231,24 @@ class Walker:
         finally:
             self.expanding.discard(name)
 
-    def nested(self, text: str, stdin: Taint | None, dest: Dest) -> None:
-        """Walk ``text`` (a ``bash -c`` script, blanked around) as a child shell with our env."""
+    def nested(
+        self,
+        text: str,
+        stdin: Taint | None,
+        dest: Dest,
+        env: Mapping[str, Taint] | None = None,
+        remote: str = "",
+    ) -> None:
+        """Walk ``text`` (a ``bash -c`` script, blanked around) as a child shell with our env.
+
+        ``env``: the child's variables when they are not ours (a remote host's shell sees
+        only what the runner expanded into the script); ``remote``: where the child runs.
+        """
         tree = parser().parse(text.encode("ascii"))
-        child = Walker(text, self.placeholders, self.vars, False)
+        child = Walker(text, self.placeholders, self.vars if env is None else env, False)
         child.facts = self.facts
         child.depth = self.depth + 1
+        child.remote = remote or self.remote
         for node in tree.root_node.named_children:
             child.statement(node, stdin, dest)
 
@@ -283,8 +310,8 @@ class Walker:
         """
         if dest.sink in ("pipe", "capture"):
             return taint
-        if dest.sink == "null":
-            return None
+        if dest.sink == "null" or (self.remote and dest.sink != "log"):
+            return None  # a remote script's files and GITHUB_* files are on the remote host
         if taint.dump and self.dump_origin is not None:
             site, command = self.dump_origin[:2], self.dump_origin[2]
         name = ""

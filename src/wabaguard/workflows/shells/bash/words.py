@@ -139,7 +139,11 @@ def expansion_taint(w: Walker, node: Any) -> Taint | None:
         and operators[0] in ("#", "!")
         and (name is None or children[1].type in ("#", "!"))
     ):
-        return None  # ${#VAR} (length) and ${!VAR} (indirection) do not carry the value
+        if operators[0] == "!" and name is not None and len(operators) == 1:
+            return _indirect(w, name)
+        return None  # ${#VAR} (length) and ${!prefix*} (names) do not carry a value
+    if name is None:
+        name = _subscripted(w, rest)  # ${parts[@]}, ${parts[0]}
     base = w.vars.get(name) if name else None
     if base is None:
         ph, _ = placeholder_taint(w, node.start_byte, node.end_byte)
@@ -149,6 +153,24 @@ def expansion_taint(w: Walker, node: Any) -> Taint | None:
     for child in rest:
         base = union(base, value_taint(w, child)[0])
     return base
+
+
+def _indirect(w: Walker, name: str) -> Taint | None:
+    """``${!name}``: the value of the variable whose name ``name`` holds (a loop over names)."""
+    out: Taint | None = None
+    for target in w.literals.get(name, ()):
+        out = union(out, w.vars.get(target))
+    return out
+
+
+def _subscripted(w: Walker, rest: list[Any]) -> str | None:
+    """The array of ``${parts[@]}`` (the subscript node holds the name)."""
+    for child in rest:
+        if child.type == "subscript":
+            for part in child.named_children:
+                if part.type == "variable_name":
+                    return w.src(part)
+    return None
 
 
 def expanded_names(w: Walker, node: Any) -> Iterator[str]:
