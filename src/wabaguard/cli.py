@@ -450,6 +450,124 @@ def demo(fmt: str) -> int:
     return rc
 
 
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.option("--repo", "repos", multiple=True, metavar="OWNER/NAME", help="A repository.")
+@click.option("--org", metavar="ORG", help="An organisation's own secrets.")
+@click.option("--all-repos", is_flag=True, help="With --org: also every repository's.")
+@click.option("--inventory", is_flag=True, help="The config's rotation.inventory (no network).")
+@click.option("--max-age", metavar="DAYS", help="Rotation policy, e.g. 90d (default 90d).")
+@click.option("--warn-within", metavar="DAYS", help="Warn this long before due (default 14d).")
+@click.option(
+    "--match", "patterns", multiple=True, metavar="PATTERN", help="Names to check (repeatable)."
+)
+@click.option("--all", "check_all", is_flag=True, help="Check every secret, whatever its name.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="text",
+    metavar="FORMAT",
+    help="text (default), json, sarif, github or markdown.",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE.")
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT=FILE",
+    help="Also write another format (repeatable).",
+)
+@click.option("--fail-on", metavar="SEVERITY", help="Lowest severity that fails the run.")
+@click.option("--api-url", metavar="URL", help="GitHub API URL (default: $GITHUB_API_URL).")
+@_config_option
+@click.option("--now", hidden=True)  # a fixed "today", for tests and what-if checks
+@click.pass_context
+def rotation(
+    ctx: click.Context,
+    repos: tuple[str, ...],
+    org: str | None,
+    all_repos: bool,
+    inventory: bool,
+    max_age: str | None,
+    warn_within: str | None,
+    patterns: tuple[str, ...],
+    check_all: bool,
+    fmt: str,
+    output: str | None,
+    reports: tuple[str, ...],
+    fail_on: str | None,
+    api_url: str | None,
+    config_path: str | None,
+    now: str | None,
+) -> int:
+    """Flag credentials older than the rotation policy (default 90 days).
+
+    Reads the names and last-update dates (never the values) of a repository's Actions,
+    environment, organisation and Dependabot secrets from GitHub, with a token from
+    WABAGUARD_GITHUB_TOKEN, GH_TOKEN or GITHUB_TOKEN, never from an argument. It needs the
+    "Secrets" read permission (a fine-grained or GitHub App token): the GITHUB_TOKEN of a
+    workflow cannot list secrets. By default only WhatsApp, Meta and BSP credential names
+    are checked. See docs/rotation.md.
+    """
+    from wabaguard.config import ConfigError
+    from wabaguard.findings import Severity
+    from wabaguard.online import rotation as check
+    from wabaguard.online.rotation_command import refuse_credentials_in_arguments, run
+    from wabaguard.online.rotation_report import render as render_rotation
+    from wabaguard.registry import rule_ids
+
+    given = [*repos, org or "", max_age or "", warn_within or "", *patterns, fmt, output or ""]
+    given += [*reports, fail_on or "", api_url or "", config_path or "", now or ""]
+    try:
+        refuse_credentials_in_arguments(given, ctx.args)
+        if fmt not in FORMATS:
+            raise check.RotationError(f"--format: choose from {', '.join(FORMATS)}")
+        extra_reports = _parse_reports(reports)
+        config = _load_config(config_path, os.getcwd())
+        policy = check.RotationPolicy.from_config(config.rotation, config.source or "config")
+        policy = policy.with_options(max_age, warn_within, patterns)
+        threshold = Severity.parse(fail_on) if fail_on else config.fail_on
+        outcome = run(
+            repos=repos,
+            org=org,
+            all_repos=all_repos,
+            inventory=inventory,
+            check_all=check_all,
+            policy=policy,
+            now=check.parse_now(now),
+            config=config,
+            env=os.environ,
+            api_url=api_url,
+            known_rules=rule_ids,
+        )
+    except check.RotationError as exc:
+        raise _fail(exc.message) from None
+    except (ConfigError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    needs_rules = fmt == "sarif" or any(extra == "sarif" for extra, _ in extra_reports)
+    rules = _all_rules() if needs_rules else ()
+    color = _use_color(output) if fmt == "text" else False
+    _write(output, render_rotation(fmt, outcome, rules, color), color)
+    for extra_fmt, dest in extra_reports:
+        _write(dest, render_rotation(extra_fmt, outcome, rules, False))
+    if outcome.result.errors:
+        n = len(outcome.result.errors)
+        click.echo(
+            f"wabaguard: error: the check is incomplete: {n} listing(s) could not be read "
+            "(see the report)",
+            err=True,
+        )
+        return EXIT_USAGE
+    failing = any(f.severity.rank >= threshold.rank for f in outcome.result.findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _all_rules() -> tuple[Rule, ...]:
+    from wabaguard.registry import all_rules
+
+    return all_rules()
+
+
 @cli.command("plugin-path")
 def plugin_path() -> int:
     """Print the path of wabaguard's detect-secrets plugin file (for `detect-secrets -p`)."""

@@ -36,6 +36,9 @@ class Config:
     entropy: bool = False
     # Per-rule options, e.g. {"secret-env-in-argv": {"enabled": True}}.
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # The `rotation` table, as written: only `wabaguard rotation` reads (and validates) it,
+    # so a scan never pays for it (wabaguard.online.rotation.RotationPolicy.from_config).
+    rotation: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""  # where it was read from, for messages
 
     def with_overrides(self, **changes: Any) -> Config:
@@ -46,6 +49,7 @@ class Config:
 
 
 _KNOWN_KEYS = {"exclude", "disable", "severity", "fail-on", "max-file-size", "entropy", "rules"}
+_KNOWN_KEYS |= {"rotation"}  # a table only `wabaguard rotation` reads
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -121,6 +125,9 @@ def parse_config(
     ):
         raise ConfigError(f"{where}: rules must be a table of per-rule option tables")
     _check_rules(list(rules_table), known_rules, f"{where}: rules")
+    rotation = section.get("rotation", {})
+    if not isinstance(rotation, dict):
+        raise ConfigError(f"{where}: rotation must be a table")
     return Config(
         exclude=tuple(exclude),
         disable=frozenset(disable),
@@ -129,6 +136,7 @@ def parse_config(
         max_file_size=max_size,
         entropy=entropy,
         rule_options={k: dict(v) for k, v in rules_table.items()},
+        rotation=rotation,
         source=where,
     )
 

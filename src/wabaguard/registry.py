@@ -11,6 +11,7 @@ from wabaguard.findings import Rule
 def all_rules() -> tuple[Rule, ...]:
     from wabaguard import detectors, workflows
     from wabaguard.builtin import builtin_rules
+    from wabaguard.online_rules import online_rules
     from wabaguard.suppressions import INVALID_SUPPRESSION
 
     rules = (
@@ -18,6 +19,7 @@ def all_rules() -> tuple[Rule, ...]:
         *workflows.all_rules(),
         *builtin_rules(),
         INVALID_SUPPRESSION,
+        *online_rules(),
     )
     seen: set[str] = set()
     for rule in rules:

@@ -1,0 +1,27 @@
+"""Rules whose findings the online capabilities make (``wabaguard.online``), declared here.
+
+They are data, outside ``online/``, so that the registry (and with it ``rules``, ``explain``,
+SARIF and the config's rule-id checks) can list them without importing anything that can
+reach the network: nothing offline imports ``online/``.
+"""
+
+from __future__ import annotations
+
+from wabaguard.findings import Confidence, Kind, Rule, Severity
+
+# A credential whose last rotation is older than the policy allows. Made by the rotation
+# check (GitHub secret metadata, the config's inventory) and, for a token whose issuer
+# reports when it was issued, by live verification. Overdue: the rule's severity; due within
+# the warning window: LOW (the draft's own severity).
+STALE_CREDENTIAL = Rule(
+    "stale-credential",
+    "Credential older than the rotation policy",
+    Severity.MEDIUM,
+    Confidence.HIGH,
+    "Rotate it: issue a new credential, store it where this one is kept, then revoke the old one",
+    kind=Kind.ROTATION,
+)
+
+
+def online_rules() -> tuple[Rule, ...]:
+    return (STALE_CREDENTIAL,)
