@@ -95,8 +95,19 @@ WORKFLOW_SDISTS = (
 )
 WORKFLOW_FILES = 182  # the size of the reference directory in issue 6
 WORKFLOWS_CACHE = "v2"  # bump when the corpus changes, so an old directory is not reused
+
+
+def _test_extra_pin(name: str) -> str:
+    """``name==version`` as pinned in pyproject.toml's test extra: one pin, in one place."""
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    match = re.search(rf"""["']({re.escape(name)}==[^"';\s]+)""", text)
+    if match is None:
+        raise SystemExit(f"pyproject.toml's test extra does not pin {name}")
+    return match.group(1)
+
+
 # The peer for workflows, at the version of the recorded run in docs/performance.md.
-ZIZMOR_PINNED = "zizmor==1.32.0"
+ZIZMOR_PINNED = _test_extra_pin("zizmor")
 # The hook case: five typical files of an installed package (~80 KB, ~2.4k lines).
 HOOK_FILES = ("exceptions.py", "parser.py", "utils.py", "decorators.py", "formatting.py")
 

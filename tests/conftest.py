@@ -37,9 +37,34 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
         capsys.readouterr()
         code = main(list(args))
         captured = capsys.readouterr()
+        _check_sarif_outputs(list(args), captured.out)
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+def _check_sarif_outputs(args: list[str], out: str) -> None:
+    """Every SARIF document a test makes through run_cli is validated (schema, URIs)."""
+    from sarif_check import assert_valid_sarif
+
+    fmt, output, sarif_files = "text", None, []
+    for i, arg in enumerate(args[:-1]):
+        value = args[i + 1]
+        if arg in ("-f", "--format"):
+            fmt = value
+        elif arg in ("-o", "--output"):
+            output = value
+        elif arg == "--report" and value.startswith("sarif="):
+            sarif_files.append(value.removeprefix("sarif="))
+    if fmt == "sarif":
+        if output is None or output == "-":
+            if out.strip():
+                assert_valid_sarif(out)
+        else:
+            sarif_files.append(output)
+    for name in sarif_files:
+        if name != "-" and Path(name).is_file():
+            assert_valid_sarif(Path(name))
 
 
 @pytest.fixture(autouse=True)
@@ -77,3 +102,20 @@ def git_repo(tmp_path: Path) -> Iterator[Path]:
     repo.mkdir()
     git(repo, "init", "-q")
     yield repo
+
+
+@pytest.fixture(scope="session")
+def source_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A committed git copy of this checkout (uncommitted work included, .venv/ not)."""
+    import wheelhouse
+
+    return wheelhouse.snapshot(tmp_path_factory.mktemp("source") / "wabaguard")
+
+
+@pytest.fixture(scope="session")
+def offline_pip(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment under which pip installs wabaguard's dependencies with no index."""
+    import wheelhouse
+
+    built = wheelhouse.build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))
+    return wheelhouse.offline_pip_env(built)

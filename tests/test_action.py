@@ -17,7 +17,7 @@ What is not run here:
   the package is installed from this checkout). Its one output, the wabaguard executable,
   is then a shim running this interpreter's ``python -m wabaguard``. If wabaguard is not
   importable, the step runs for real. One ``slow`` test always runs it for real, from a copy
-  of this checkout; that needs a package index for the dependencies.
+  of this checkout, with pip pointed at a local wheelhouse of the dependencies (no index).
 
 The CI workflow's ``action`` jobs run the real thing on GitHub's Linux, macOS and Windows
 runners.
@@ -32,6 +32,8 @@ import shutil
 import stat
 import subprocess
 import sys
+import sysconfig
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +43,7 @@ import pytest
 import yaml
 
 import fakes
+from sarif_check import assert_valid_sarif
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTION = ROOT / "action.yml"
@@ -131,9 +134,15 @@ class ActionRunner:
     """Runs action.yml's ``run:`` steps in order, like the runner's composite handler."""
 
     def __init__(
-        self, tmp: Path, workspace: Path, wabaguard_shim: Path | None, action_path: Path = ROOT
+        self,
+        tmp: Path,
+        workspace: Path,
+        wabaguard_shim: Path | None,
+        action_path: Path = ROOT,
+        extra_env: Mapping[str, str] | None = None,
     ) -> None:
         self.tmp = tmp
+        self.extra_env = dict(extra_env or {})
         self.action_path = action_path
         self.workspace = workspace
         self.shim = wabaguard_shim
@@ -197,6 +206,7 @@ class ActionRunner:
                 for k in ("PATH", "HOME", "LANG", "SYSTEMROOT", "PYTHONPATH", "TMPDIR")
                 if k in os.environ
             }
+            env.update(self.extra_env)
             env.update(
                 {
                     "CI": "true",
@@ -220,7 +230,8 @@ class ActionRunner:
                 env=env,
                 capture_output=True,
                 text=True,
-                timeout=60,
+                # Hang guard only: the slowest step (a real venv + pip install) takes ~10 s.
+                timeout=180,
             )
             ran.append(sid)
             stdout.append(proc.stdout)
@@ -307,33 +318,6 @@ def secret() -> str:
     return fakes.aws_access_key_id()
 
 
-def sarif_schema() -> dict[str, Any] | None:
-    candidates = [
-        ROOT / "tests" / "data" / "sarif-schema-2.1.0.json",
-        Path("/work/shared/schemas/sarif-schema-2.1.0.json"),
-    ]
-    if os.environ.get("WABAGUARD_SARIF_SCHEMA"):
-        candidates.insert(0, Path(os.environ["WABAGUARD_SARIF_SCHEMA"]))
-    for path in candidates:
-        if path.is_file():
-            loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            return loaded
-    return None
-
-
-def assert_valid_sarif(path: Path) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    assert document["version"] == "2.1.0"
-    schema = sarif_schema()
-    if schema is not None:
-        import jsonschema
-
-        validator = jsonschema.validators.validator_for(schema)(schema)
-        errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
-        assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
-    return document
-
-
 def annotations(stdout: str) -> list[str]:
     return [line for line in stdout.splitlines() if re.match(r"::(error|warning|notice) ", line)]
 
@@ -418,7 +402,7 @@ def test_annotations_and_summary_can_be_turned_off(
     assert secret not in result.everything()
 
 
-@pytest.mark.parametrize("name", ["annotations", "summary", "only-changed"])
+@pytest.mark.parametrize("name", ["annotations", "summary", "only-changed", "fail-on-error"])
 def test_a_malformed_boolean_input_is_a_usage_error(
     tmp_path: Path, shim: Path | None, name: str
 ) -> None:
@@ -426,6 +410,75 @@ def test_a_malformed_boolean_input_is_a_usage_error(
     result = ActionRunner(tmp_path, repo, shim).run({name: "yes please"})
     assert result.status == 2
     assert f"::error title=wabaguard::{name} must be true or false" in result.stdout
+
+
+def test_fail_on_defaults_to_the_configs(tmp_path: Path, shim: Path | None, secret: str) -> None:
+    repo = make_repo(
+        tmp_path / "repo",
+        {"settings.py": python_with_key(secret), ".wabaguard.toml": 'fail-on = "critical"\n'},
+    )
+    runner = ActionRunner(tmp_path, repo, shim)
+    deferred = runner.run()
+    assert deferred.status == 0, deferred.stdout + deferred.stderr  # high < critical
+    assert deferred.outputs["findings"] == "1"
+    assert len(annotations(deferred.stdout)) == 1
+    explicit = runner.run({"fail-on": "high"})
+    assert explicit.status == 1
+    assert "wabaguard: 1 finding; failing at high" in explicit.stdout
+
+
+def test_config_is_found_from_the_path_input_upward(
+    tmp_path: Path, shim: Path | None, secret: str
+) -> None:
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            "services/api/settings.py": python_with_key(secret),
+            "services/api/.wabaguard.toml": 'disable = ["aws-access-key"]\n',
+            "services/web/settings.py": python_with_key(secret),
+            ".wabaguard.toml": 'exclude = ["/services/web/"]\n',
+        },
+    )
+    runner = ActionRunner(tmp_path, repo, shim)
+    api = runner.run({"path": "services/api"})
+    assert (api.status, api.outputs["findings"]) == (0, "0"), api.stdout + api.stderr
+    web = runner.run({"path": "services/web"})  # the root's config, its exclude from the root
+    assert (web.status, web.outputs["findings"]) == (0, "0"), web.stdout + web.stderr
+    # One config per run, never merged: above services/api, its own config does not apply.
+    everything = runner.run({"path": "services"})
+    assert everything.outputs["findings"] == "1"
+    assert secret not in api.everything() + web.everything()
+
+
+def test_a_workflow_that_cannot_be_analysed_fails_the_step(
+    tmp_path: Path, shim: Path | None
+) -> None:
+    repo = make_repo(
+        tmp_path / "repo",
+        {".github/workflows/broken.yml": "on: push\njobs: [unclosed\n", "a.txt": "a\n"},
+    )
+    runner = ActionRunner(tmp_path, repo, shim)
+    result = runner.run({"sarif-file": "wabaguard.sarif"})
+    assert result.status == 2, result.stdout + result.stderr
+    assert result.outputs["findings"] == "0"  # the scan ran: it has a count
+    note, summary = annotations(result.stdout)
+    assert note.startswith("::error file=.github/workflows/broken.yml,")
+    assert summary.startswith("::error title=wabaguard::1 file could not be analysed")
+    assert "could not be fully analysed" in result.summary
+    sarif = assert_valid_sarif(repo / "wabaguard.sarif")
+    assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is False
+    relaxed = runner.run({"fail-on-error": "false"})
+    assert relaxed.status == 0, relaxed.stdout + relaxed.stderr
+    assert annotations(relaxed.stdout) == [note]  # still reported
+
+
+def test_a_path_that_does_not_exist_fails_the_step(tmp_path: Path, shim: Path | None) -> None:
+    repo = make_repo(tmp_path / "repo", {"src/a.py": "x = 1\n"})
+    result = ActionRunner(tmp_path, repo, shim).run({"path": "scr"})
+    assert result.status == 2
+    assert result.outputs["findings"] == ""
+    assert "cannot scan scr: no such file or directory" in result.stderr
+    assert "usage or configuration error" in result.stdout
 
 
 def test_path_input_is_never_read_as_an_option(
@@ -438,7 +491,9 @@ def test_path_input_is_never_read_as_an_option(
 
 
 @pytest.mark.slow
-def test_install_step_installs_the_actions_own_code(tmp_path: Path, secret: str) -> None:
+def test_install_step_installs_the_actions_own_code(
+    tmp_path: Path, secret: str, offline_pip: dict[str, str]
+) -> None:
     """The full sequence, pip included, from a copy of this checkout as the action path."""
     action_path = tmp_path / "action"
     shutil.copytree(
@@ -450,7 +505,7 @@ def test_install_step_installs_the_actions_own_code(tmp_path: Path, secret: str)
         if (ROOT / name).is_file():
             shutil.copy2(ROOT / name, action_path / name)
     repo = make_repo(tmp_path / "repo", {"settings.py": python_with_key(secret)})
-    runner = ActionRunner(tmp_path, repo, None, action_path)
+    runner = ActionRunner(tmp_path, repo, None, action_path, extra_env=offline_pip)
 
     first = runner.run()
     assert first.ran == ["venv", "install", "changed", "scan"], first.stdout + first.stderr
@@ -620,14 +675,20 @@ def test_third_party_actions_are_pinned_by_commit_with_a_version_comment() -> No
     assert remote >= 4
 
 
+# Jobs that must write, and what: the release job creates and moves tags.
+WRITING_JOBS = {("release.yml", "tag"): {"contents": "write"}}
+
+
 def test_workflow_permissions_are_minimal() -> None:
-    for path, workflow in load_workflows().items():
+    workflows = load_workflows()
+    assert {path.name for path in workflows} >= {"ci.yml", "release.yml"}
+    for path, workflow in workflows.items():
         assert workflow.get("permissions") == {}, f"{path.name}: top-level permissions: {{}}"
         for name, job in workflow["jobs"].items():
             perms = job.get("permissions")
             assert perms is not None, f"{path.name}:{name} declares its permissions"
             uploads = any("upload-sarif" in s.get("uses", "") for s in job.get("steps", []))
-            expected = {"contents": "read"}
+            expected = dict(WRITING_JOBS.get((path.name, name), {"contents": "read"}))
             if uploads:
                 expected["security-events"] = "write"
             assert perms == expected, f"{path.name}:{name}"
@@ -658,12 +719,39 @@ def test_docs_cover_every_input_and_output() -> None:
     for name in [*action["inputs"], *action["outputs"]]:
         assert re.search(rf"^\|\s*`{re.escape(name)}`\s*\|", text, re.M), f"{name} undocumented"
     assert "security-events: write" in text
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.search(r"Inputs \(([^)]*)\)", readme)
+    assert listed is not None
+    assert re.findall(r"`([^`]+)`", listed.group(1)) == list(action["inputs"])
+
+
+def _pinned_version(name: str) -> str:
+    """The version the test extra pins in pyproject.toml (the one place a pin is written)."""
+    import tomllib
+    from packaging.requirements import Requirement
+
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        extra = tomllib.load(handle)["project"]["optional-dependencies"]["test"]
+    [spec] = [Requirement(r).specifier for r in extra if Requirement(r).name == name]
+    [pin] = [s.version for s in spec if s.operator == "=="]
+    return str(pin)
 
 
 def test_zizmor_reports_nothing() -> None:
-    zizmor = shutil.which("zizmor")
-    if zizmor is None:
-        pytest.skip("zizmor is not installed")
+    if sys.version_info < (3, 11):
+        pytest.skip("zizmor needs Python 3.11+: the test extra installs it only there")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("zizmor")
+    except PackageNotFoundError:
+        pytest.fail("zizmor is a test dependency: pip install -e '.[test]'")
+    assert installed == _pinned_version("zizmor"), (
+        "reinstall the test extra: pip install -e '.[test]'"
+    )
+    scripts = sysconfig.get_path("scripts")
+    zizmor = shutil.which("zizmor", path=os.pathsep.join([scripts, os.environ.get("PATH", "")]))
+    assert zizmor is not None
     proc = subprocess.run(
         [zizmor, "--offline", "--format", "json", str(ACTION), str(WORKFLOWS)],
         capture_output=True,
@@ -702,3 +790,154 @@ def test_wabaguard_reports_nothing_on_the_action_and_workflows(tmp_path: Path) -
     assert document["errors"] == []
     assert document["stats"]["files_scanned"] >= 2
     assert proc.returncode == 0, proc.stderr
+
+
+# --------------------------------------------------------------------------------------
+# The release workflow's steps, with a stand-in `gh` that keeps the repository's refs
+
+
+FAKE_GH = """\
+import json, os, sys
+state_file = os.environ["FAKE_GH_STATE"]
+with open(state_file, encoding="utf-8") as fh:
+    state = json.load(fh)
+args = sys.argv[1:]
+state["calls"].append(args)
+assert os.environ.get("GH_TOKEN") == "fake-token", "gh reads its token from GH_TOKEN"
+assert not any("fake-token" in a for a in args), "the token is never on the command line"
+assert args[0] == "api"
+method, rest = "GET", args[1:]
+if rest[0] == "--method":
+    method, rest = rest[1], rest[2:]
+path, fields = rest[0], dict(f.split("=", 1) for f in rest[2::2])
+prefix = "repos/" + os.environ["GITHUB_REPOSITORY"] + "/git/"
+assert path.startswith(prefix), path
+path = path[len(prefix):]
+refs = state["refs"]
+code = 0
+if method == "GET":
+    ref = "refs/" + path.removeprefix("ref/")
+    code = 0 if ref in refs else 1
+elif method == "POST" and path == "refs":
+    code = 1 if fields["ref"] in refs else 0
+    refs.setdefault(fields["ref"], fields["sha"])
+elif method == "PATCH":
+    ref = path
+    assert ref in refs and fields.get("force") == "true"
+    refs[ref] = fields["sha"]
+else:
+    raise AssertionError(args)
+with open(state_file, "w", encoding="utf-8") as fh:
+    json.dump(state, fh)
+sys.exit(code)
+"""
+
+
+def run_release(tmp_path: Path, version: str, refs: dict[str, str]) -> tuple[int, str, dict]:
+    """The release job's `run:` steps, as the runner runs them, against a stand-in `gh`."""
+    workflow = load_workflows()[WORKFLOWS / "release.yml"]
+    checkout = Path(tempfile.mkdtemp(prefix="checkout-", dir=tmp_path))
+    (checkout / "pyproject.toml").write_text(f'[project]\nname = "w"\nversion = "{version}"\n')
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    gh = bin_dir / "gh"
+    gh.write_text(f"#!{sys.executable}\n{FAKE_GH}", encoding="utf-8")
+    gh.chmod(0o755)
+    state = tmp_path / "gh-state.json"
+    state.write_text(json.dumps({"refs": refs, "calls": []}), encoding="utf-8")
+    sha = "c0ffee" * 6 + "abcd"
+    outputs: dict[str, dict[str, str]] = {}
+    log = []
+    for index, step in enumerate(workflow["jobs"]["tag"]["steps"]):
+        if "uses" in step:
+            assert step["uses"].startswith("actions/checkout@")
+            continue
+        output_file = checkout.parent / f"{checkout.name}-output-{index}"
+        output_file.write_text("", encoding="utf-8")
+        env = {k: os.environ[k] for k in ("HOME", "LANG") if k in os.environ}
+        env.update(
+            PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            GITHUB_OUTPUT=str(output_file),
+            GITHUB_REPOSITORY="wabaguard/wabaguard",
+            GITHUB_SHA=sha,
+            FAKE_GH_STATE=str(state),
+        )
+        for name, value in (step.get("env") or {}).items():
+            value = str(value).replace("${{ github.token }}", "fake-token")
+            for match in STEP_OUTPUT_EXPR.finditer(value):
+                value = value.replace(
+                    match.group(0), outputs.get(match.group(1), {}).get(match.group(2), "")
+                )
+            assert "${{" not in value, value
+            env[name] = value
+        proc = subprocess.run(
+            [BASH or "bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+            cwd=checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        log.append(proc.stdout + proc.stderr)
+        outputs[step.get("id", str(index))] = parse_output_file(output_file.read_text())
+        if proc.returncode:
+            return proc.returncode, "".join(log), json.loads(state.read_text())
+    return 0, "".join(log), json.loads(state.read_text())
+
+
+STEP_OUTPUT_EXPR = re.compile(r"\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}")
+
+
+def test_release_tags_a_new_version_and_moves_the_major_tag(tmp_path: Path) -> None:
+    sha = "c0ffee" * 6 + "abcd"
+    status, log, state = run_release(tmp_path, "0.1.0", {})
+    assert status == 0, log
+    assert state["refs"] == {"refs/tags/v0.1.0": sha, "refs/tags/v0": sha}
+    # Released already: nothing changes.
+    status, log, state = run_release(tmp_path, "0.1.0", state["refs"])
+    assert status == 0 and "v0.1.0 is tagged already" in log
+    assert all(call[1] != "--method" for call in state["calls"])  # only lookups
+    # The next version moves v0 forward and keeps v0.1.0.
+    old = {"refs/tags/v0.1.0": "1" * 40, "refs/tags/v0": "1" * 40}
+    status, log, state = run_release(tmp_path, "0.2.0", old)
+    assert status == 0, log
+    assert state["refs"] == {
+        "refs/tags/v0.1.0": "1" * 40,
+        "refs/tags/v0": sha,
+        "refs/tags/v0.2.0": sha,
+    }
+
+
+@pytest.mark.parametrize("version", ["0.2", "1.0.0rc1", "01.2.3"])
+def test_release_refuses_a_version_that_is_not_a_tag(tmp_path: Path, version: str) -> None:
+    status, log, state = run_release(tmp_path, version, {})
+    assert status != 0
+    assert "is not MAJOR.MINOR.PATCH" in log
+    assert state["refs"] == {} and state["calls"] == []
+
+
+def test_the_documented_version_refs_are_the_released_ones() -> None:
+    """README and docs name `v{version}` from pyproject, the tag the release workflow makes."""
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
+    tag, major = f"v{version}", f"v{version.split('.')[0]}"
+    refs = []
+    for doc in (ROOT / "README.md", DOCS):
+        text = doc.read_text(encoding="utf-8")
+        uses = []
+        pattern = r"uses: wabaguard/wabaguard@(<commit of [\w.]+>|[^\s`]+)(?: +# +([\w.]+))?"
+        for ref, comment in re.findall(pattern, text):
+            # A commit pin (a placeholder in prose) names its release in the comment.
+            if ref.startswith("<commit of ") or re.fullmatch(r"[0-9a-f]{40}", ref):
+                assert ref in (f"<commit of {comment}>", ref.lower()), ref
+                ref = comment
+            uses.append(ref)
+        revs = re.findall(r"repo: https://github.com/wabaguard/wabaguard\n\s+rev: (\S+)", text)
+        refs += uses + revs
+        assert all(ref in (tag, major) for ref in uses + revs), (doc.name, uses, revs)
+        assert "<commit-sha>" not in text
+    assert tag in refs
+    assert len(refs) >= 4

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 import fakes
 from conftest import REPO, git
+from sarif_check import assert_valid_sarif
 
 FORMATS = ("text", "json", "sarif", "github", "markdown")
 
@@ -92,6 +94,8 @@ def test_no_format_prints_a_secret(run_cli, tmp_path: Path, fmt: str) -> None:
         assert value not in result.err
         # Not even a long fragment of it.
         assert value[: len(value) // 2] not in result.out
+    if fmt == "sarif":
+        assert_valid_sarif(result.out)
 
 
 def test_report_writes_every_format_from_one_scan(run_cli, tmp_path: Path) -> None:
@@ -112,7 +116,7 @@ def test_report_writes_every_format_from_one_scan(run_cli, tmp_path: Path) -> No
         for value in secrets.values():
             assert value not in text
     assert json.loads((out / "r.json").read_text())["findings"]
-    assert json.loads((out / "r.sarif").read_text())["version"] == "2.1.0"
+    assert assert_valid_sarif(out / "r.sarif")["runs"][0]["results"]
 
 
 def test_bad_report_spec_is_a_usage_error(run_cli, tmp_path: Path) -> None:
@@ -131,14 +135,6 @@ def test_unknown_option_and_severity_are_usage_errors(run_cli, tmp_path: Path) -
     assert run_cli("scan", "--nope").code == 2
     assert run_cli("scan", "--fail-on", "severe").code == 2
     assert run_cli("explain", "no-such-rule").code == 2
-
-
-def test_missing_path_is_reported_not_fatal(run_cli, tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text("hi\n")
-    result = run_cli("scan", "a.txt", "missing.txt", "--format", "json", cwd=tmp_path)
-    assert result.code == 0
-    missing = {"path": "missing.txt", "reason": "no such file or directory"}
-    assert missing in result.json()["skipped"]
 
 
 # -- configuration ----------------------------------------------------------------------
@@ -406,6 +402,7 @@ def test_parallel_scan_matches_serial(run_cli, tmp_path: Path) -> None:
     assert parallel["stats"]["files_scanned"] == 80
 
 
+@pytest.mark.slow  # waits past the one-second progress delay, twice
 def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
     """A slow scan on a terminal shows files done/total on stderr; piped, it never does."""
     import pty
@@ -442,7 +439,7 @@ def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
     piped = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, check=False
     )
-    assert b"files" not in piped.stderr
+    assert b"/3 files" not in piped.stderr and b"\r" not in piped.stderr
 
 
 def test_output_directories_are_created(run_cli, tmp_path: Path) -> None:
@@ -452,7 +449,7 @@ def test_output_directories_are_created(run_cli, tmp_path: Path) -> None:
     )
     assert result.code == 1
     assert (tmp_path / "out" / "deep" / "report.txt").read_text().count("aws-access-key") == 1
-    assert (tmp_path / "out" / "x" / "r.sarif").is_file()
+    assert_valid_sarif(tmp_path / "out" / "x" / "r.sarif")
 
 
 def test_files_from_keeps_spaces_in_names(run_cli, tmp_path: Path) -> None:
@@ -536,3 +533,82 @@ def test_a_config_naming_no_rule_loads_no_rule_module(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert proc.stdout.strip().splitlines()[-1] == f"0 {rules_loaded}"
+
+
+# -- where reports go ---------------------------------------------------------------------
+
+
+def test_output_to_a_file_prints_the_summary_on_stderr(run_cli, tmp_path: Path) -> None:
+    plant(tmp_path)
+    result = run_cli(
+        "scan", "--format", "sarif", "-o", "out.sarif", "--exclude", "out.*", cwd=tmp_path
+    )
+    assert result.code == 1
+    assert result.out == ""
+    assert result.err.startswith("2 findings (2 high) in 3 files (0 skipped, 0 errors) in ")
+    assert result.err.count("\n") == 1
+    assert_valid_sarif(tmp_path / "out.sarif")
+    # To stdout, the report is all there is: no extra line on stderr.
+    assert run_cli("scan", "--format", "json", cwd=tmp_path).err == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-o", "r.txt", "--report", "json=r.txt"],
+        ["-o", "r.txt", "--report", "json=./sub/../r.txt"],
+        ["--report", "json=r.json", "--report", "sarif=r.json"],
+        ["--report", "json=-"],  # stdout, where the main report goes
+        ["-o", "-", "--report", "sarif=-"],
+        ["-o", "link.txt", "--report", "json=r.txt"],  # the same file through a symlink
+        ["--baseline", "b.json", "--report", "json=b.json"],  # would destroy the baseline
+    ],
+)
+def test_two_outputs_to_one_file_are_a_usage_error(run_cli, tmp_path: Path, args) -> None:
+    plant(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.txt").symlink_to(tmp_path / "r.txt")
+    assert run_cli("baseline", "b.json", cwd=tmp_path).code == 0
+    baseline = (tmp_path / "b.json").read_text()
+    result = run_cli("scan", *args, cwd=tmp_path)
+    assert result.code == 2
+    assert "wabaguard: error: " in result.err
+    assert result.out == ""
+    assert not (tmp_path / "r.txt").exists() and not (tmp_path / "r.json").exists()
+    assert (tmp_path / "b.json").read_text() == baseline
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_counts_in_human_output_are_pluralised(run_cli, tmp_path: Path, n: int) -> None:
+    for i in range(n):
+        (tmp_path / f"k{i}.py").write_text(f'K = "{fakes.aws_access_key_id(seed=300 + i)}"\n')
+        (tmp_path / f"latin{i}.txt").write_bytes(b"caf\xe9\n")  # a warning each
+    wf = tmp_path / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    for i in range(n):
+        (wf / f"broken{i}.yml").write_text("on: push\njobs: [unclosed\n")  # an error each
+    outputs = []
+    for fmt in ("text", "markdown"):
+        result = run_cli("scan", "--format", fmt, cwd=tmp_path)
+        outputs += [result.out, result.err]
+    to_file = run_cli("scan", "-o", str(tmp_path.parent / f"r{n}.txt"), cwd=tmp_path)
+    outputs.append(to_file.err)
+    everything = "\n".join(outputs)
+    s = "" if n == 1 else "s"
+    files = 3 * n
+    assert (
+        f"{n} finding{s} ({n} high) in {files} files (0 skipped, {n} error{s}, {n} warning{s})"
+        in everything
+    )
+    assert f"**{n} finding{s}** in {files} files." in everything
+    assert f"{n} file{s} could not be fully analysed" in everything
+    assert f"{n} file{s} analysed with a warning" in everything
+    assert "(s)" not in everything
+    assert not re.search(r"\b1 (files|findings|errors|warnings|secrets)\b", everything)
+
+
+def test_one_clean_file_is_one_file(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("x = 1\n")
+    assert "0 findings in 1 file (0 skipped, 0 errors) in" in run_cli("scan", cwd=tmp_path).out
+    md = run_cli("scan", "--format", "markdown", cwd=tmp_path).out
+    assert "No findings in 1 file. :white_check_mark:" in md

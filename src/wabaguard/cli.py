@@ -1,7 +1,7 @@
 """The command line: ``wabaguard scan|baseline|rules|explain``. Every command returns an exit code.
 
 Exit codes: 0 nothing at or above the fail-on threshold, 1 findings, 2 usage or configuration
-error.
+error, or a file that could not be analysed (unless ``--no-fail-on-error``).
 """
 
 from __future__ import annotations
@@ -40,17 +40,39 @@ def _fail(message: str) -> _Abort:
     return _Abort(message)
 
 
-def _load_config(config_path: str | None, cwd: str) -> Config:
+def _load_config(config_path: str | None, cwd: str, targets: Sequence[str] = ()) -> Config:
+    """``--config FILE`` (its excludes relative to ``cwd``), else the nearest config file
+    from the common parent of ``targets`` (``cwd`` when there are none) upward."""
     from wabaguard.config import Config, ConfigError, find_config_file, load_config
     from wabaguard.registry import rule_ids
 
-    path = Path(config_path) if config_path else find_config_file(Path(cwd))
-    if path is None:
-        return Config()
     try:
-        return load_config(path, rule_ids)
+        if config_path:
+            return load_config(Path(config_path), rule_ids, relative_to=Path(cwd))
+        path = find_config_file(_config_start(targets, cwd))
+        if path is None:
+            return Config()
+        shown = os.path.relpath(path, cwd)  # messages name it as the user would
+        if shown.startswith(os.pardir + os.sep) or os.path.isabs(shown):
+            shown = str(path)
+        return load_config(Path(shown), rule_ids, relative_to=path.parent)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
+
+
+def _config_start(targets: Sequence[str], cwd: str) -> Path:
+    """Where the config lookup starts: the deepest directory holding everything scanned (a
+    file stands for its directory), so a config beside a scanned directory applies to it."""
+    dirs = []
+    for target in targets:
+        path = os.path.normpath(os.path.join(cwd, target))
+        dirs.append(path if os.path.isdir(path) else os.path.dirname(path))
+    if not dirs:
+        return Path(cwd)
+    try:
+        return Path(os.path.commonpath(dirs))
+    except ValueError:  # paths on different drives (Windows)
+        return Path(cwd)
 
 
 def _parse_reports(reports: Sequence[str]) -> list[tuple[str, str]]:
@@ -138,7 +160,8 @@ _config_option = click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False),
-    help="Config file (default: .wabaguard.toml or [tool.wabaguard] in pyproject.toml).",
+    help="Config file (default: the nearest .wabaguard.toml or pyproject.toml with a "
+    "[tool.wabaguard] table, from the scanned paths up to the repository root).",
 )
 _exclude_option = click.option(
     "--exclude",
@@ -187,7 +210,7 @@ def _exit_with(rv: Any, **_: Any) -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
-    help="Write the report to FILE instead of stdout.",
+    help="Write the report to FILE instead of stdout (the summary line goes to stderr).",
 )
 @click.option(
     "--report",
@@ -205,7 +228,7 @@ def _exit_with(rv: Any, **_: Any) -> None:
 @click.option(
     "--baseline",
     type=click.Path(dir_okay=False),
-    help="detect-secrets baseline: secrets listed there are not reported.",
+    help="Baseline (`wabaguard baseline`): findings listed there are not reported.",
 )
 @_config_option
 @_exclude_option
@@ -231,6 +254,13 @@ def _exit_with(rv: Any, **_: Any) -> None:
     metavar="FILE",
     help="Read paths to scan from FILE, one per line ('-' for stdin).",
 )
+@click.option(
+    "--fail-on-error/--no-fail-on-error",
+    default=True,
+    show_default=True,
+    help="Exit 2 when a file could not be analysed (an invalid workflow, an internal error), "
+    "unless a finding already fails the run (exit 1).",
+)
 @click.option("--no-progress", is_flag=True, help="Never show a progress line.")
 def scan(
     paths: tuple[str, ...],
@@ -245,25 +275,27 @@ def scan(
     max_file_size: int | None,
     jobs: int | None,
     files_from: str | None,
+    fail_on_error: bool,
     no_progress: bool,
 ) -> int:
     """Scan files and directories (default: the current directory)."""
     from wabaguard.findings import Severity
 
     cwd = os.getcwd()
-    config = _load_config(config_path, cwd)
+    extra_reports = _parse_reports(reports)
+    _check_destinations(output, extra_reports, baseline)
+    _check_named_paths(paths, cwd)
+    targets = list(paths)
+    if files_from is not None:
+        targets.extend(_read_files_from(files_from))
+    config = _load_config(config_path, cwd, targets)
     config = config.with_overrides(
         fail_on=Severity.parse(fail_on) if fail_on else None,
         entropy=entropy,
         max_file_size=max_file_size,
     )
-    extra_reports = _parse_reports(reports)
-    targets = list(paths)
-    if files_from is not None:
-        targets.extend(_read_files_from(files_from))
-        if not targets:
-            result = _empty_result()
-            return _finish(result, config, fmt, output, extra_reports)
+    if files_from is not None and not targets:
+        return _finish(_empty_result(), config, fmt, output, extra_reports, fail_on_error)
     if not targets:
         targets = ["."]
     base = None
@@ -290,7 +322,46 @@ def scan(
         kept = [f for f in result.findings if not base.suppresses(f)]
         result.suppressed += len(result.findings) - len(kept)
         result.findings = kept
-    return _finish(result, config, fmt, output, extra_reports)
+    return _finish(result, config, fmt, output, extra_reports, fail_on_error)
+
+
+def _check_named_paths(paths: Sequence[str], cwd: str) -> None:
+    """A PATH argument that does not exist or cannot be read is a usage error (exit 2)."""
+    from wabaguard.discovery import named_path_problem, printable
+
+    problems = [
+        f"{printable(path)}: {problem}"
+        for path in paths
+        if (problem := named_path_problem(path, cwd)) is not None
+    ]
+    if problems:
+        raise _fail("cannot scan " + "; ".join(problems))
+
+
+def _check_destinations(
+    output: str | None, extra_reports: Sequence[tuple[str, str]], baseline: str | None
+) -> None:
+    """Two reports to one file would leave only the last; a report over the baseline would
+    destroy it. Both are usage errors, found before anything is scanned or written."""
+    seen: dict[str, str] = {}
+    named = [("--output", output or "-")]
+    named += [(f"--report {fmt}={dest}", dest) for fmt, dest in extra_reports]
+    for option, dest in named:
+        key = _destination_key(dest)
+        if key in seen:
+            where = "stdout" if dest == "-" else dest
+            raise _fail(f"{option} writes to {where}, as {seen[key]} does: give each its own file")
+        seen[key] = option
+    if baseline:
+        key = _destination_key(baseline)
+        if key in seen:
+            raise _fail(f"{seen[key]} would overwrite the --baseline file {baseline}")
+
+
+def _destination_key(dest: str) -> str:
+    if dest == "-":
+        return "-"
+    return os.path.normcase(os.path.realpath(dest))
 
 
 def _empty_result() -> ScanResult:
@@ -305,9 +376,13 @@ def _finish(
     fmt: str,
     output: str | None,
     extra_reports: list[tuple[str, str]],
+    fail_on_error: bool = True,
 ) -> int:
+    """Write the reports; the exit code: 1 for a finding at or above fail-on, else 2 for an
+    analysis error (unless ``--no-fail-on-error``), else 0."""
     from wabaguard.registry import all_rules
     from wabaguard.reporters import render
+    from wabaguard.reporters.text import count, summary_line
 
     # Only SARIF lists every rule; the other formats need none of them imported.
     needs_rules = fmt == "sarif" or any(extra == "sarif" for extra, _ in extra_reports)
@@ -316,9 +391,21 @@ def _finish(
     _write(output, render(fmt, result, rules, color), color)
     for extra_fmt, dest in extra_reports:
         _write(dest, render(extra_fmt, result, rules, False))
+    if output is not None and output != "-":
+        click.echo(summary_line(result), err=True)  # the report went to a file: say something
     threshold = config.fail_on.rank
-    failing = any(f.severity.rank >= threshold for f in result.findings)
-    return EXIT_FINDINGS if failing else EXIT_CLEAN
+    if any(f.severity.rank >= threshold for f in result.findings):
+        return EXIT_FINDINGS
+    failed = {e.path for e in result.errors if e.level == "error"}
+    if failed and fail_on_error:
+        click.echo(
+            f"wabaguard: {count(len(failed), 'file')} could not be fully analysed (see the "
+            "report); "
+            "exit status 2 (--no-fail-on-error reports them without failing)",
+            err=True,
+        )
+        return EXIT_USAGE
+    return EXIT_CLEAN
 
 
 @cli.command("baseline")
@@ -334,26 +421,75 @@ def baseline_cmd(
     excludes: tuple[str, ...],
     entropy: bool | None,
 ) -> int:
-    """Create or update a detect-secrets-compatible baseline of the secrets found now.
+    """Create or update a baseline of every finding now: secrets and workflow findings.
 
-    `detect-secrets audit BASELINE_FILE` opens it to label each entry.
+    The file is a detect-secrets baseline (see docs/detect-secrets.md); `wabaguard audit
+    BASELINE_FILE` labels its entries. On update, audit labels are kept, entries of files
+    not scanned this time are kept, and entries of deleted files are dropped.
     """
-    from wabaguard.baseline import write_baseline
+    from wabaguard.baseline import unread_files, write_baseline
     from wabaguard.config import ConfigError
     from wabaguard.scan import run_scan
 
     cwd = os.getcwd()
-    config = _load_config(config_path, cwd).with_overrides(entropy=entropy)
+    targets = list(paths) or ["."]
+    # The same config `scan` finds for these paths (looked up from them upward).
+    config = _load_config(config_path, cwd, targets).with_overrides(entropy=entropy)
     own = "/" + Path(os.path.relpath(baseline_file, cwd)).as_posix()
-    result = run_scan(list(paths) or ["."], config, cwd=cwd, extra_excludes=[*excludes, own])
+    result = run_scan(targets, config, cwd=cwd, extra_excludes=[*excludes, own])
     try:
-        count = write_baseline(baseline_file, result.findings)
+        written = write_baseline(
+            baseline_file,
+            result.findings,
+            entropy=config.entropy,
+            keep=unread_files(targets, cwd, result),
+            cwd=cwd,
+        )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"cannot write {baseline_file}: {exc.strerror}") from None
-    click.echo(f"wabaguard: wrote {count} secret(s) to {baseline_file}", err=True)
+    click.echo(
+        f"wabaguard: wrote {written.secrets} secret(s) and {written.workflow} workflow "
+        f"finding(s) to {baseline_file}",
+        err=True,
+    )
+    if result.errors:
+        click.echo(
+            f"wabaguard: {len(result.errors)} file(s) could not be read in full; their "
+            "earlier entries were kept",
+            err=True,
+        )
     return EXIT_CLEAN
+
+
+@cli.command()
+@click.argument("baseline_file", type=click.Path(dir_okay=False))
+@click.option(
+    "--stats", is_flag=True, help="Count labelled and unlabelled entries, change nothing."
+)
+@click.option("--json", "as_json", is_flag=True, help="With --stats: print JSON.")
+@_config_option
+def audit(baseline_file: str, stats: bool, as_json: bool, config_path: str | None) -> int:
+    """Label a baseline's entries as real or false positives (never showing a secret).
+
+    Asks about each entry without a label and stores the answer as `is_secret`, as
+    `detect-secrets audit` does; unlike it, it shows only the redacted line.
+    """
+    from wabaguard import audit as auditing
+    from wabaguard.config import ConfigError
+
+    try:
+        if stats:
+            click.echo(auditing.statistics(baseline_file, as_json), nl=False)
+            return EXIT_CLEAN
+        cwd = os.getcwd()
+        config = _load_config(config_path, cwd)
+        return auditing.label_interactively(baseline_file, config, cwd)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"cannot write {baseline_file}: {exc.strerror}") from None
 
 
 @cli.command()

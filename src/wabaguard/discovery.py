@@ -12,7 +12,7 @@ import errno
 import os
 import stat
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +45,10 @@ class Candidate:
 class Skipped:
     relpath: str
     reason: str
+    # Not scanned because it could not be read (permissions, a broken link, deleted while
+    # the scan ran), not by policy (binary, too large, outside the tree): reports list
+    # these by name in every format, the others only in JSON.
+    unreadable: bool = False
 
 
 def printable(path: str) -> str:
@@ -126,8 +130,8 @@ def _git_ignores(path: str) -> bool:
     return proc.returncode == 0
 
 
-def _read_ignore_file(path: str, root_real: str) -> pathspec.GitIgnoreSpec | None:
-    """A .gitignore as a spec, or None when it is not a small regular file inside the tree."""
+def _read_ignore_file(path: str, root_real: str) -> str | None:
+    """A .gitignore's text, or None when it is not a small regular file inside the tree."""
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode) or not _inside(os.path.realpath(path), root_real):
@@ -135,40 +139,39 @@ def _read_ignore_file(path: str, root_real: str) -> pathspec.GitIgnoreSpec | Non
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
             data = fh.read(MAX_IGNORE_FILE)
-        import pathspec  # ~25 ms of imports: only once there is an ignore file to read
-
-        return pathspec.GitIgnoreSpec.from_lines(data.decode("utf-8", "replace").splitlines())
-    except (OSError, ValueError, TypeError):
-        return None  # pathspec rejects some malformed patterns; ignore the whole file then
+    except OSError:
+        return None
+    return data.decode("utf-8", "replace")
 
 
 def _walk(root: str, skipped: list[Skipped], cwd: str) -> Iterator[str]:
-    """Every file below root, honouring .gitignore files found on the way (outside git)."""
-    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+    """Every file below root, honouring .gitignore files found on the way (outside git),
+    with git's precedence (see ``wabaguard.gitignore``): a nested ``!keep.env`` re-includes
+    what a parent ignores; an ignored directory is not entered."""
+    from wabaguard.gitignore import IgnoreTree
+
+    ignores = IgnoreTree()
     root_real = os.path.realpath(root)
 
     def unreadable(exc: OSError) -> None:
         where = exc.filename if isinstance(exc.filename, str) else root
-        skipped.append(Skipped(display_path(where, cwd), f"cannot list directory: {_reason(exc)}"))
-
-    def ignored(rel: str, is_dir: bool) -> bool:
-        for base, spec in specs:
-            if rel.startswith(base):
-                sub = rel[len(base) :] + ("/" if is_dir else "")
-                if spec.match_file(sub):
-                    return True
-        return False
+        skipped.append(
+            Skipped(
+                display_path(where, cwd),
+                f"cannot list directory: {_reason(exc)}",
+                unreadable=True,
+            )
+        )
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
         rel_dir = os.path.relpath(dirpath, root)
         rel_dir = "" if rel_dir == "." else Path(rel_dir).as_posix() + "/"
-        spec = _read_ignore_file(os.path.join(dirpath, ".gitignore"), root_real)
-        if spec is not None:
-            specs.append((rel_dir, spec))
+        text = _read_ignore_file(os.path.join(dirpath, ".gitignore"), root_real)
+        if text is not None:
+            ignores.add(rel_dir, text)
         kept = []
         for d in sorted(dirnames):
-            rel = rel_dir + d
-            if d == ".git" or ignored(rel, True):
+            if d == ".git" or (ignores and ignores.ignored(rel_dir, d, True)):
                 continue
             if os.path.islink(os.path.join(dirpath, d)):
                 # Not descended (it may loop or leave the tree); reported by _consider.
@@ -177,23 +180,77 @@ def _walk(root: str, skipped: list[Skipped], cwd: str) -> Iterator[str]:
             kept.append(d)
         dirnames[:] = kept
         for f in sorted(filenames):
-            rel = rel_dir + f
-            if not ignored(rel, False):
+            if not (ignores and ignores.ignored(rel_dir, f, False)):
                 yield os.path.join(dirpath, f)
+
+
+def named_path_problem(raw: str, cwd: str) -> str | None:
+    """Why a path named on the command line cannot be scanned at all (it does not exist, or
+    cannot be read), or None. Such a path is a usage error, not a skip: a typo in a CI
+    path must not turn the check off."""
+    path = os.path.join(cwd, raw)
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            return "broken symbolic link"
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if exc.errno == errno.ENOENT:
+            return "no such file or directory"
+        return f"cannot read: {_reason(exc)}"
+    try:
+        if stat.S_ISDIR(st.st_mode):
+            with os.scandir(path):
+                pass
+        elif stat.S_ISREG(st.st_mode):
+            os.close(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
+    except OSError as exc:
+        return f"cannot read: {_reason(exc)}"
+    return None  # a pipe or device is skipped, with its reason, by discovery
+
+
+class _Excludes:
+    """Gitignore-style exclude patterns, each set relative to its own base directory (a
+    config file's directory, or the working directory for --exclude). A file outside a
+    set's base is matched by its absolute path, so unanchored patterns still apply."""
+
+    def __init__(self, sets: Iterable[tuple[str, Sequence[str]]]) -> None:
+        self.sets: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+        for base, patterns in sets:
+            if patterns:
+                import pathspec  # ~25 ms of imports the hook skips when nothing is excluded
+
+                spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
+                self.sets.append((os.path.abspath(base), spec))
+
+    def __bool__(self) -> bool:
+        return bool(self.sets)
+
+    def match(self, file: str) -> bool:
+        absolute = os.path.abspath(file)
+        for base, spec in self.sets:
+            inside = _inside(absolute, base)
+            rel = absolute[len(base.rstrip(os.sep)) + 1 :] if inside else absolute
+            if os.sep != "/":
+                rel = rel.replace(os.sep, "/")
+            if rel and spec.match_file(rel):
+                return True
+        return False
 
 
 def discover(
     paths: Iterable[str],
     excludes: Iterable[str],
     cwd: str,
+    based_excludes: Iterable[tuple[str, Sequence[str]]] = (),
 ) -> tuple[list[Candidate], list[Skipped]]:
-    """Expand PATH arguments into files to scan, plus what was skipped and why."""
-    patterns = list(excludes)
-    exclude_spec: pathspec.GitIgnoreSpec | None = None
-    if patterns:
-        import pathspec  # ~25 ms of imports the hook skips when nothing is excluded
+    """Expand PATH arguments into files to scan, plus what was skipped and why.
 
-        exclude_spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+    ``excludes`` are relative to ``cwd``; ``based_excludes`` pairs a base directory with
+    patterns relative to it (a config file's ``exclude``).
+    """
+    exclude_spec = _Excludes([(cwd, list(excludes)), *based_excludes])
     seen: dict[tuple[int, int], str] = {}
     found: list[Candidate] = []
     skipped: list[Skipped] = []
@@ -221,7 +278,11 @@ def discover(
                 root = cwd_real
             _consider(path, root, cwd, exclude_spec, seen, found, skipped)
         else:
-            skipped.append(Skipped(display_path(path, cwd), "no such file or directory"))
+            # A --files-from entry (named PATHs are checked by the CLI first): a list made
+            # by `git diff` may name a file the change deleted.
+            skipped.append(
+                Skipped(display_path(path, cwd), "no such file or directory", unreadable=True)
+            )
     return found, skipped
 
 
@@ -243,27 +304,28 @@ def _consider(
     file: str,
     root_real: str | None,
     cwd: str,
-    exclude_spec: pathspec.GitIgnoreSpec | None,
+    exclude_spec: _Excludes,
     seen: dict[tuple[int, int], str],
     found: list[Candidate],
     skipped: list[Skipped],
 ) -> None:
-    rel = display_path(file, cwd)
-    if exclude_spec is not None and exclude_spec.match_file(rel):
+    if exclude_spec and exclude_spec.match(file):
         return
+    rel = display_path(file, cwd)
     is_link = os.path.islink(file)
     try:
         st = os.stat(file)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            skipped.append(Skipped(rel, "symbolic link loop"))
+            reason = "symbolic link loop"
         elif exc.errno == errno.ENOENT and is_link:
-            skipped.append(Skipped(rel, "broken symbolic link"))
+            reason = "broken symbolic link"
         elif exc.errno == errno.ENOENT:
             # Listed by git but gone from the working tree (deleted, or renamed by case).
-            skipped.append(Skipped(rel, "no such file (deleted since it was listed)"))
+            reason = "no such file (deleted since it was listed)"
         else:
-            skipped.append(Skipped(rel, f"cannot read: {_reason(exc)}"))
+            reason = f"cannot read: {_reason(exc)}"
+        skipped.append(Skipped(rel, reason, unreadable=True))
         return
     real = os.path.realpath(file)
     if root_real is not None and not _inside(real, root_real):

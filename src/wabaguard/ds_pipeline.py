@@ -1,7 +1,8 @@
 """detect-secrets' per-line pipeline (filters, allowlist, plugins), run on candidate lines.
 
-Imported lazily: importing detect-secrets' plugins pulls in ``requests``. The plugins are
-configured once per process through detect-secrets' settings object, with verification off.
+Imported lazily: importing detect-secrets' plugins pulls in ``requests``. Every pipeline holds
+its own plugins and filters (``ds_adapter``), with verification off: detect-secrets'
+process-global settings are neither read nor changed.
 """
 
 from __future__ import annotations
@@ -9,11 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from detect_secrets.core import scan as ds_scan
-from detect_secrets.filters.allowlist import is_line_allowlisted
-from detect_secrets.settings import get_plugins, get_settings
-from detect_secrets.util.code_snippet import CodeSnippet
-
+from wabaguard import ds_adapter
 from wabaguard.builtin import BuiltinPlugin
 from wabaguard.detectors.base import Match
 from wabaguard.suppressions import blank_pragma
@@ -58,28 +55,13 @@ def _token_span(line: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _snippet(window: list[str], index: int) -> CodeSnippet:
-    lo = max(0, index - _RADIUS)
-    return CodeSnippet(window[lo : index + _RADIUS + 1], lo, index - lo)
-
-
 class DetectSecretsPipeline:
     def __init__(self, builtins: Sequence[BuiltinPlugin]) -> None:
-        settings = get_settings()
-        settings.clear()  # default filters; no verification filter, so verify() never runs
-        settings.configure_plugins([{"name": b.class_name} for b in builtins])
-        # The scanner has already opened the file; this filter re-checks the path against the
-        # working directory and would drop every finding of a scan run from elsewhere.
-        settings.disable_filters("detect_secrets.filters.common.is_invalid_file")
         # The allowlist pragma is applied by the engine (``is_allowlisted``), which counts
-        # what it suppresses; the plugins must not drop those lines unseen.
-        settings.disable_filters("detect_secrets.filters.allowlist.is_line_allowlisted")
-        by_class = {b.class_name: b for b in builtins}
-        self._plugins: dict[str, tuple[Any, BuiltinPlugin]] = {}
-        for plugin in get_plugins():
-            name = type(plugin).__name__
-            if name in by_class:
-                self._plugins[name] = (plugin, by_class[name])
+        # what it suppresses: the plugins must not drop those lines unseen.
+        self.detect_secrets = ds_adapter.DetectSecrets(
+            [b.class_name for b in builtins], allowlist=False
+        )
 
     def scan(
         self, path: str, window: list[str], index: int, line: str, wanted: Sequence[BuiltinPlugin]
@@ -90,27 +72,17 @@ class DetectSecretsPipeline:
         line = blank_pragma(line)
         # detect-secrets scans ``line.rstrip()``; the columns before the cut are unchanged.
         line = line.rstrip()
-        context = _snippet(window, index)
-        if ds_scan._is_filtered_out(
-            required_filter_parameters=["line"],
-            filename=path,
-            line=line,
-            context=context,
-        ):
+        ds = self.detect_secrets
+        context = ds_adapter.code_snippet(window, index, _RADIUS)
+        if ds.is_filtered_out(("line",), filename=path, line=line, context=context):
             return []
         found: list[Match] = []
         for builtin in wanted:
-            plugin, _ = self._plugins[builtin.class_name]
-            for secret in ds_scan._scan_line(
-                plugin=plugin,
-                filename=path,
-                line=line,
-                line_number=0,
-                context=context,
-            ):
+            plugin = ds.plugins[builtin.class_name]
+            for secret in ds.scan_line(plugin, path, line, context):
                 value = secret.secret_value
-                if value is None or ds_scan._is_filtered_out(
-                    required_filter_parameters=["context"],
+                if value is None or ds.is_filtered_out(
+                    ("context",),
                     filename=path,
                     secret=value,
                     plugin=plugin,
@@ -129,10 +101,5 @@ class DetectSecretsPipeline:
         return found
 
     def is_allowlisted(self, path: str, window: list[str], index: int) -> bool:
-        return bool(
-            is_line_allowlisted(
-                filename=path,
-                line=window[index],
-                context=_snippet(window, index),
-            )
-        )
+        context = ds_adapter.code_snippet(window, index, _RADIUS)
+        return ds_adapter.is_allowlisted(path, window[index], context)

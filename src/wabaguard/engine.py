@@ -9,7 +9,6 @@ allowlist and plugins), so most lines of real code cost almost nothing.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -17,6 +16,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from wabaguard import redact
+from wabaguard import sre_adapter as _sre
 from wabaguard.builder import Draft
 from wabaguard.builtin import BUILTIN_PLUGINS, BuiltinPlugin, skips_file
 from wabaguard.detectors.base import Detector, LineContext, Match
@@ -24,13 +24,6 @@ from wabaguard.detectors.base import Detector, LineContext, Match
 if TYPE_CHECKING:
     from wabaguard.builder import FileFindings
     from wabaguard.config import Config
-
-if sys.version_info >= (3, 11):
-    from re import _constants as _sre  # type: ignore[attr-defined]
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
-else:  # pragma: no cover
-    import sre_constants as _sre
-    import sre_parse as _sre_parse
 
 CONTEXT_RADIUS = 5  # detect-secrets' code snippets carry five lines either side
 CHUNK_LINES = 4096
@@ -193,6 +186,7 @@ class Engine:
                     identity=redact.secret_hash(match.baseline_secret or match.secret),
                     secret=match.secret,
                     secret_hash=redact.secret_hash(match.baseline_secret or match.secret),
+                    confidence=match.confidence,
                     allowlisted=allowlisted,
                 ),
                 line,
@@ -538,8 +532,10 @@ def build_gates(patterns: Sequence[re.Pattern[str]]) -> tuple[Gate, ...]:
     run_owners: set[int] = set()
     rest: dict[str, set[int]] = {}
     for owner, pattern in enumerate(patterns):
-        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
-        for nodes, ignorecase in _alternatives(parsed.data, bool(pattern.flags & re.IGNORECASE)):
+        parsed = _sre.parse(pattern)
+        for nodes, ignorecase in _alternatives(
+            _sre.nodes(parsed), bool(pattern.flags & re.IGNORECASE)
+        ):
             prefixes, _, fold = _literal_prefixes(nodes, [""], ignorecase)
             if fold:
                 prefixes = [p.lower() for p in prefixes]
@@ -635,7 +631,7 @@ _LOOK_MARGIN = 32  # characters past a match's width for look-aheads at its end
 def _reach(pattern: re.Pattern[str]) -> int:
     """How many characters from a gate hit a match of ``pattern`` can end: its greatest
     width (plus room for look-arounds), or the window reach for unbounded patterns."""
-    widest = _sre_parse.parse(pattern.pattern, pattern.flags).getwidth()[1]
+    widest = _sre.max_width(_sre.parse(pattern))
     return min(widest + _LOOK_MARGIN, WINDOW_REACH)
 
 
@@ -644,14 +640,14 @@ def _run_stretch(pattern: re.Pattern[str], run: int) -> tuple[int, int, int] | N
     of ``[\w-]`` (the stretch a run gate hit stands for): how far before and after that
     run its matches can reach, and the stretch's least length (a shorter run cannot hold
     it). None for other shapes (their reach is used instead)."""
-    parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
-    alternatives = list(_alternatives(parsed.data, bool(pattern.flags & re.IGNORECASE)))
+    parsed = _sre.parse(pattern)
+    alternatives = list(_alternatives(_sre.nodes(parsed), bool(pattern.flags & re.IGNORECASE)))
     if len(alternatives) != 1:
         return None
     nodes = list(alternatives[0][0])
 
     def widest(part: list[Any]) -> int:
-        return int(_sre_parse.SubPattern(parsed.state, part).getwidth()[1])
+        return _sre.max_width(parsed, part)
 
     first = 0
     while first < len(nodes):

@@ -6,7 +6,7 @@ import enum
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 DOCS_BASE = "https://github.com/wabaguard/wabaguard/blob/main/docs/rules/"
 
@@ -130,7 +130,13 @@ def fingerprint(rule: str, path: str, identity: str) -> str:
 
 @dataclass(frozen=True)
 class ScanError:
-    """A file that could not be scanned (or only partly), and why. Never holds file content."""
+    """A file that could not be analysed (or only partly), and why. Never holds file content.
+
+    ``level`` "error": part of the file was not analysed (an invalid workflow, an internal
+    error); the run fails (exit 2) unless ``--no-fail-on-error``. "warning": it was analysed
+    in full with a caveat (undecodable bytes replaced); reported, never failing the run.
+    """
 
     path: str
     message: str
+    level: Literal["error", "warning"] = "error"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
-from wabaguard import redact
+from wabaguard import baseline_sniff, redact
 from wabaguard.builder import Draft, FileFindings
 from wabaguard.config import Config
 from wabaguard.discovery import Candidate, Skipped, discover
@@ -27,6 +27,8 @@ SNIFF_BYTES = 8192
 WHOLE_FILE_LIMIT = 8 * 1024 * 1024  # above this, stream line by line
 PARALLEL_MIN_FILES = 64
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+# Wherever it is and whatever it is called: its hashes are no content (the hook passes it).
+_BASELINE_SKIP = "detect-secrets baseline, not scanned as content"
 
 
 @dataclass
@@ -130,6 +132,7 @@ def _decode_utf8(data: bytes, path: str, result: FileResult) -> str:
             ScanError(
                 path,
                 f"invalid UTF-8 at byte {exc.start}; scanned with undecodable bytes replaced",
+                level="warning",
             )
         )
         return data.decode("utf-8", "replace")
@@ -155,7 +158,11 @@ def _stream_lines(fh: BinaryIO, path: str, result: FileResult, limit: int) -> It
             if not bad:
                 bad = True
                 result.errors.append(
-                    ScanError(path, "invalid UTF-8; scanned with undecodable bytes replaced")
+                    ScanError(
+                        path,
+                        "invalid UTF-8; scanned with undecodable bytes replaced",
+                        level="warning",
+                    )
                 )
         yield line.rstrip("\r\n")
 
@@ -214,10 +221,13 @@ def scan_file(engine: Engine, candidate: Candidate, config: Config) -> FileResul
         result.skipped.append(Skipped(path, skip.reason))
         return result
     except FileNotFoundError:
-        result.skipped.append(Skipped(path, "no such file (deleted since it was listed)"))
+        result.skipped.append(
+            Skipped(path, "no such file (deleted since it was listed)", unreadable=True)
+        )
         return result
     except OSError as exc:
-        result.errors.append(ScanError(path, f"cannot read: {exc.strerror or type(exc).__name__}"))
+        reason = f"cannot read: {exc.strerror or type(exc).__name__}"
+        result.skipped.append(Skipped(path, reason, unreadable=True))
         lines = None
     except RecursionError:
         result.errors.append(ScanError(path, "input nested too deeply to analyse"))
@@ -262,6 +272,8 @@ def _read_and_scan(
             data = fh.read(config.max_file_size + 1)  # the file may have grown since fstat
             if len(data) > config.max_file_size:
                 raise _Skip(f"larger than the {config.max_file_size}-byte limit (--max-file-size)")
+            if baseline_sniff.is_detect_secrets_baseline(data):
+                raise _Skip(_BASELINE_SKIP)
             lines = _decode_lines(data, path, result)
             if lines is None:
                 return None
@@ -270,6 +282,10 @@ def _read_and_scan(
             head = fh.read(SNIFF_BYTES)
             if b"\0" in head:
                 raise _Skip("binary file")
+            if baseline_sniff.might_be_baseline(head) and baseline_sniff.is_detect_secrets_baseline(
+                head + fh.read(config.max_file_size)
+            ):
+                raise _Skip(_BASELINE_SKIP)
             fh.seek(0)
             lines = None
             source = _stream_lines(fh, path, result, config.max_file_size)
@@ -354,7 +370,8 @@ def run_scan(
 
     started = time.perf_counter()
     cwd = cwd or os.getcwd()
-    candidates, skipped = discover(paths, [*config.exclude, *extra_excludes], cwd)
+    based = [(config.base_dir or cwd, config.exclude)]  # a config's patterns: from its directory
+    candidates, skipped = discover(paths, extra_excludes, cwd, based)
     findings: list[Finding] = []
     errors: list[ScanError] = []
     scanned = 0

@@ -30,3 +30,16 @@ def place(template: str, value: str) -> tuple[str, int, int]:
     """Put ``value`` at ``{T}`` in ``template``; return the line and the value's span."""
     start = template.index("{T}")
     return template.replace("{T}", value, 1), start, start + len(value)
+
+
+def unstructured_meta_token(seed: int, length: int = 160) -> str:
+    """``EAA`` + random alphanumerics whose leading bytes name no app id (a token format the
+    structural check does not know), never ``EAAA`` (Square's prefix)."""
+    import fakes
+    from wabaguard.detectors._formats import meta_app_id
+
+    for attempt in range(seed, seed + 1000):
+        token = "EAA" + fakes.alnum(length - 3, seed=attempt)
+        if meta_app_id(token) is None and token[3] != "A":
+            return token
+    raise AssertionError("no unstructured token found")  # pragma: no cover

@@ -13,6 +13,7 @@ import pytest
 
 import fakes
 import wabaguard.detect_secrets_plugins as plugins_module
+from sarif_check import assert_valid_sarif
 from wabaguard.detectors import all_rules
 
 FORMATS = ("text", "json", "sarif", "github", "markdown")
@@ -95,8 +96,10 @@ def test_no_secret_in_any_output_format(run_cli: Any, tmp_path: Path, fmt: str) 
         assert secret not in output
         for start in range(4, len(secret) - 12, 6):
             assert secret[start : start + 12] not in output, (fmt, start)
-    if fmt in ("json", "sarif"):
+    if fmt == "json":
         json.loads(result.out)
+    if fmt == "sarif":
+        assert_valid_sarif(result.out)
 
 
 def test_meta_message_names_the_app(run_cli: Any, tmp_path: Path) -> None:

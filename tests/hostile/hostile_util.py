@@ -26,6 +26,14 @@ class Run:
         return json.loads(self.out)
 
 
+def expected_exit(doc: Any) -> int:
+    """The documented exit code for a JSON report: 1 for findings (at the default fail-on),
+    else 2 when a file could not be analysed (an error, not a warning), else 0."""
+    if doc["findings"]:
+        return 1
+    return 2 if any(e["level"] == "error" for e in doc["errors"]) else 0
+
+
 def child_env(**extra: str) -> dict[str, str]:
     env = {
         k: v

@@ -327,7 +327,8 @@ def test_file_changes_mid_scan(
 def test_permission_lost_mid_scan(
     run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """EACCES on open, simulated (root reads a chmod-000 file anyway): an error, scan goes on."""
+    """EACCES on open, simulated (root reads a chmod-000 file anyway): a file found by
+    walking is skipped, listed by name and counted; the scan goes on."""
     import wabaguard.scan as scan
 
     (tmp_path / "locked.py").write_text(LINE)
@@ -343,8 +344,12 @@ def test_permission_lost_mid_scan(
     result = run_cli("scan", "--format", "json", ".", cwd=tmp_path)
     doc = result.json()
     assert result.code == 1
-    assert {"path": "locked.py", "message": "cannot read: Permission denied"} in doc["errors"]
+    assert {"path": "locked.py", "reason": "cannot read: Permission denied"} in doc["skipped"]
+    assert doc["errors"] == []
     assert [f["path"] for f in doc["findings"]] == ["other.py"]
+    text = run_cli("scan", ".", cwd=tmp_path).out
+    assert "locked.py: skipped: cannot read: Permission denied\n" in text
+    assert "(1 skipped, 0 errors)" in text
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads chmod-000 files; simulated above")
@@ -356,7 +361,7 @@ def test_permission_really_denied(run_cli: Any, tmp_path: Path) -> None:  # prag
         doc = run_cli("scan", "--format", "json", ".", cwd=tmp_path).json()
     finally:
         locked.chmod(stat.S_IRUSR | stat.S_IWUSR)
-    assert {"path": "locked.py", "message": "cannot read: Permission denied"} in doc["errors"]
+    assert {"path": "locked.py", "reason": "cannot read: Permission denied"} in doc["skipped"]
 
 
 def _die_on_f07(candidate: Any) -> Any:

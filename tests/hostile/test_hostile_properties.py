@@ -230,7 +230,7 @@ def _offsets(obj: Any) -> list[tuple[str, int]]:
 @example(script="$(" * 300 + ")" * 300)
 @example(script="echo \udcff \u2028 \x00")
 def test_shell_analysis_on_random_scripts(script: str) -> None:
-    from wabaguard.workflows.shell import analyze_script
+    from wabaguard.workflows.shells.bash import analyze_script
 
     facts = analyze_script(script, [], {})
     for name, offset in _offsets(facts):

@@ -1,21 +1,20 @@
 """Pathological inputs finish: each scan runs in a child under a wall-clock guard.
 
-The guard (30 s) is a hang detector, not a performance assertion: these inputs take well under
-a few seconds when every pass over them is linear, and minutes or hours when one is not.
+The guard (120 s, wall-clock) is a hang detector, not a performance assertion: these inputs
+take at most a few seconds of CPU when every pass over them is linear (the slowest, ~6 s, is
+``many-short-lines``), and minutes or hours when one is not; the margin is for busy machines.
 ``benchmarks/pathological.py`` records the actual growth.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from hostile_util import Run, many_step_workflow, wabaguard, wabaguard_or_none
+from hostile_util import Run, expected_exit, many_step_workflow, wabaguard, wabaguard_or_none
 
-GUARD_S = 30.0
+GUARD_S = 120.0
 LINE = 100_000  # characters in each near-match line
 BIG = 60_000_000  # --max-file-size high enough that nothing here is skipped for size
 
@@ -94,42 +93,30 @@ def _check_sane(run_doc: dict[str, object], expected_scanned: int = 1) -> None:
         assert len(f["snippet"]) <= 310  # snippets are capped, never the whole 5 MB line
 
 
-@pytest.fixture(scope="module")
-def case_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run | None]:
-    """Every case scanned in its own guarded child, two at a time (the cores there are)."""
-    jobs: dict[str, tuple[Path, str]] = {}
-    for case, (name, build) in CASES.items():
-        root = tmp_path_factory.mktemp("case")
-        (root / name).write_text(build(), encoding="utf-8")
-        jobs[case] = (root, name)
-    for case, build_wf in WORKFLOW_CASES.items():
-        root = tmp_path_factory.mktemp("wf")
-        (root / ".github" / "workflows").mkdir(parents=True)
-        (root / ".github" / "workflows" / "x.yml").write_text(build_wf(), encoding="utf-8")
-        jobs["wf:" + case] = (root, ".")
-    workers = max(2, os.cpu_count() or 1)
-    with ThreadPoolExecutor(workers) as pool:
-        futures = {
-            case: pool.submit(
-                wabaguard_or_none, root, "scan", "--format", "json", "--max-file-size",
-                str(BIG), target, timeout=GUARD_S,
-            )
-            for case, (root, target) in jobs.items()
-        }  # fmt: skip
-        return {case: future.result() for case, future in futures.items()}
-
-
-def _finished(runs: dict[str, Run | None], case: str) -> Run:
-    run = runs[case]
+def _scan_case(root: Path, target: str, case: str) -> Run:
+    """Scan in a guarded child; one test per case, so pytest-xdist spreads them over cores."""
+    run = wabaguard_or_none(
+        root, "scan", "--format", "json", "--max-file-size", str(BIG), target, timeout=GUARD_S
+    )
     if run is None:
         pytest.fail(f"{case}: the scan did not finish within {GUARD_S}s (hang guard)")
     return run
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_pathological_file_finishes(case_runs: dict[str, Run | None], case: str) -> None:
-    run = _finished(case_runs, case)
-    assert run.code in (0, 1), run.err
+# Several seconds each, in a real scan of megabytes: the quick subset (-m "not slow") skips them.
+SLOW_CASES = {"many-short-lines", "near-matches-3MB-single-line", "JWT-openers-1MB"}
+assert set(CASES) >= SLOW_CASES, "a slow case that no longer exists"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=pytest.mark.slow) if c in SLOW_CASES else c for c in sorted(CASES)],
+)
+def test_pathological_file_finishes(tmp_path: Path, case: str) -> None:
+    name, build = CASES[case]
+    (tmp_path / name).write_text(build(), encoding="utf-8")
+    run = _scan_case(tmp_path, name, case)
+    assert run.code == expected_exit(run.json()), run.err
     assert "Traceback" not in run.err
     doc = run.json()
     assert doc["errors"] == [], doc["errors"]
@@ -141,7 +128,7 @@ def test_workflow_with_10000_steps(tmp_path: Path) -> None:
     wf.mkdir(parents=True)
     (wf / "many.yml").write_text(many_step_workflow(10_000), encoding="utf-8")
     run = wabaguard(tmp_path, "scan", "--format", "json", "--max-file-size", str(BIG), ".")
-    assert run.code in (0, 1), run.err
+    assert run.code == expected_exit(run.json()), run.err
     doc = run.json()
     _check_sane(doc)
     # Either analysed (findings or none) or refused with a reason: never silently dropped.
@@ -165,9 +152,13 @@ WORKFLOW_CASES: dict[str, Callable[[], str]] = {
 
 
 @pytest.mark.parametrize("case", sorted(WORKFLOW_CASES))
-def test_hostile_workflow_finishes(case_runs: dict[str, Run | None], case: str) -> None:
-    run = _finished(case_runs, "wf:" + case)
-    assert run.code in (0, 1), run.err
+def test_hostile_workflow_finishes(tmp_path: Path, case: str) -> None:
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "x.yml").write_text(
+        WORKFLOW_CASES[case](), encoding="utf-8"
+    )
+    run = _scan_case(tmp_path, ".", case)
+    assert run.code == expected_exit(run.json()), run.err
     assert "Traceback" not in run.err
     doc = run.json()
     _check_sane(doc)

@@ -17,6 +17,7 @@ import pytest
 from hostile_util import FORMATS
 
 import fakes
+from sarif_check import assert_valid_sarif
 
 
 def secrets() -> dict[str, str]:
@@ -147,6 +148,8 @@ def test_no_format_leaks(run_cli: Any, tree: tuple[Path, dict[str, str]], fmt: s
     assert result.code == 1, result.err
     assert_clean(f"{fmt} output", result.out, s)
     assert_clean("stderr", result.err, s)
+    if fmt == "sarif":
+        assert_valid_sarif(result.out)
 
 
 def test_findings_and_errors_are_there(run_cli: Any, tree: tuple[Path, dict[str, str]]) -> None:
@@ -203,6 +206,8 @@ def test_report_files_summary_and_baseline(
     assert_clean("baseline stderr", base.err, s)
     written = sorted(out.iterdir())
     assert len(written) == len(FORMATS) + 2
+    assert_valid_sarif(out / "main.sarif")
+    assert_valid_sarif(out / "r.sarif")
     for path in written:
         assert_clean(str(path), path.read_text(encoding="utf-8"), s)
     # Every file wabaguard created or changed in the scanned tree (the baseline, nothing else).
@@ -229,10 +234,12 @@ def test_internal_error_in_a_detector_does_not_leak(
     monkeypatch.setattr(MetaAccessTokenDetector, "scan_line", explode)
     for fmt in FORMATS:
         result = run_cli("scan", "--format", fmt, ".", cwd=root)
-        assert result.code in (0, 1), result.err
+        assert result.code == 1, result.err  # other files' findings win over the error
         assert_clean(f"{fmt} output", result.out, s)
         assert_clean("stderr", result.err, s)
         assert "Traceback" not in result.err
+        if fmt == "sarif":
+            assert_valid_sarif(result.out)
     doc = run_cli("scan", "--format", "json", ".", cwd=root).json()
     messages = {e["path"]: e["message"] for e in doc["errors"]}
     assert "internal error" in messages["settings.py"]

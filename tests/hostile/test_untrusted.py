@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,9 @@ def repo(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _console_script() -> list[str] | None:
-    found = shutil.which("wabaguard")
+    # Next to this interpreter first: the venv running the tests need not be on PATH.
+    scripts = sysconfig.get_path("scripts")
+    found = shutil.which("wabaguard", path=os.pathsep.join([scripts, os.environ.get("PATH", "")]))
     return [found] if found else None
 
 

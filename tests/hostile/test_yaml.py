@@ -7,14 +7,17 @@ still be reported: one bad file never stops the scan.
 from __future__ import annotations
 
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_util import child_env
+from hostile_util import child_env, expected_exit
 
 import fakes
+from complexity import STEPS_LIMIT, growth, steps
+from wabaguard.config import Config
+from wabaguard.workflows import WorkflowError, analyze
 
 BOMB_LEVELS = 9
 
@@ -102,20 +105,17 @@ def _write_workflow(root: Path, text: str, name: str = "x.yml") -> str:
     return f".github/workflows/{name}"
 
 
-def _scan(run_cli: Any, root: Path) -> tuple[int, dict[str, Any], str, float]:
-    started = time.perf_counter()
+def _scan(run_cli: Any, root: Path) -> tuple[int, dict[str, Any], str]:
     result = run_cli("scan", "--format", "json", "--max-file-size", "10000000", ".", cwd=root)
-    elapsed = time.perf_counter() - started
-    assert result.code in (0, 1), result.err
-    return result.code, result.json(), result.err, elapsed
+    assert result.code == expected_exit(result.json()), result.err
+    return result.code, result.json(), result.err
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_hostile_yaml_is_reported_with_position(run_cli: Any, tmp_path: Path, case: str) -> None:
     key = _plant_neighbour(tmp_path)
     path = _write_workflow(tmp_path, HOSTILE[case])
-    code, doc, err, elapsed = _scan(run_cli, tmp_path)
-    assert elapsed < 20, f"{case} took {elapsed:.1f}s"
+    code, doc, err = _scan(run_cli, tmp_path)
     assert "Traceback" not in err
     # The rest of the scan goes on: the neighbour's finding is there.
     assert code == 1
@@ -140,7 +140,7 @@ def test_hostile_yaml_is_reported_with_position(run_cli: Any, tmp_path: Path, ca
 def test_invalid_workflow_is_not_crashed_on(run_cli: Any, tmp_path: Path, case: str) -> None:
     _plant_neighbour(tmp_path)
     path = _write_workflow(tmp_path, INVALID_WORKFLOWS[case])
-    code, doc, err, _ = _scan(run_cli, tmp_path)
+    code, doc, err = _scan(run_cli, tmp_path)
     assert code == 1
     assert "Traceback" not in err
     for error in doc["errors"]:
@@ -157,7 +157,7 @@ def test_other_workflows_findings_survive_a_bad_one(run_cli: Any, tmp_path: Path
         "      - run: curl -u user:${{ secrets.API_TOKEN }} https://example.invalid\n",
         "good.yml",
     )
-    _, doc, _, _ = _scan(run_cli, tmp_path)
+    _, doc, _ = _scan(run_cli, tmp_path)
     assert {e["path"] for e in doc["errors"]} == {".github/workflows/bomb.yml"}
     assert any(f["path"] == ".github/workflows/good.yml" for f in doc["findings"]), doc
 
@@ -184,18 +184,39 @@ def test_alias_bomb_memory_is_bounded(tmp_path: Path) -> None:
         "sys.stderr.write('RSS_KB=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
         "sys.exit(rc)\n"
     )
-    started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-c", code],
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=30,  # hang guard only (an expanding parser would run for hours); ~0.5 s here
         env=child_env(),
     )
-    elapsed = time.perf_counter() - started
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 2, proc.stderr  # a workflow not analysed fails the run
     assert "expand" in proc.stdout  # the error names the problem
     rss_kb = int(proc.stderr.rsplit("RSS_KB=", 1)[1].split()[0])
     assert rss_kb < 300_000, f"peak RSS {rss_kb} kB"
-    assert elapsed < 20
+
+
+def _analysis(text: str) -> Callable[[], object]:
+    def run() -> object:
+        try:
+            return list(analyze(".github/workflows/x.yml", text, Config()))
+        except WorkflowError as error:
+            return error
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("build", "levels"),
+    [(billion_laughs, 6), (deep_alias_chain, 30), (merge_bomb, 6)],
+    ids=["billion-laughs", "deep-alias-chain", "merge-key-bomb"],
+)
+def test_alias_bombs_cost_what_their_text_costs(build: Callable[[int], str], levels: int) -> None:
+    """Twice the levels is twice the text but 2**levels-fold the expansion: calls must follow
+    the text. (Counted in calls, not timed; the scans above show the bombs are refused.)"""
+    small, large = build(levels), build(2 * levels)
+    _analysis(small)()
+    ratio = growth(steps(_analysis(small)), steps(_analysis(large)), 2)
+    assert ratio < STEPS_LIMIT, ratio

@@ -125,17 +125,12 @@ def _keys(findings: list[dict[str, Any]], shift: int, width: int) -> set[Key]:
     }
 
 
-@pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
+def _scan(root: Path, files: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """Findings by file name, from one CLI scan of ``files`` (name -> one line of text)."""
     from wabaguard.cli import main
 
-    root = tmp_path_factory.mktemp("long-lines")
-    for index, (_, sample) in enumerate(_samples()):
-        (root / f"s{index:02d}-short.txt").write_text(sample + "\n", encoding="utf-8")
-        for position in POSITIONS:
-            line, _ = _embed(sample, position, random.Random(f"{SEED}-{index}-{position}"))
-            assert len(line) > 16 * 1024
-            (root / f"s{index:02d}-{position}.txt").write_text(line + "\n", encoding="utf-8")
+    for name, line in files.items():
+        (root / name).write_text(line + "\n", encoding="utf-8")
     out = root.parent / (root.name + "-out.json")
     code = main(["scan", "--no-progress", "--format", "json", "-o", str(out), str(root)])
     assert code == 1
@@ -145,15 +140,20 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str
     return by_file
 
 
+# One scan per case (not one for all, in a fixture every pytest-xdist worker would repeat).
 @pytest.mark.parametrize(("index", "position"), _cases())
 def test_long_line_finds_what_the_short_line_finds(
-    scanned: dict[str, list[dict[str, Any]]], index: int, position: str
+    tmp_path: Path, index: int, position: str
 ) -> None:
     sample = _samples()[index][1]
-    short = _keys(scanned.get(f"s{index:02d}-short.txt", []), 0, len(sample))
+    line, shift = _embed(sample, position, random.Random(f"{SEED}-{index}-{position}"))
+    assert len(line) > 16 * 1024
+    root = tmp_path / "long-lines"
+    root.mkdir()
+    scanned = _scan(root, {"short.txt": sample, "long.txt": line})
+    short = _keys(scanned.get("short.txt", []), 0, len(sample))
     assert short, f"sample {index} yields nothing on its own line: fix the sample"
-    _, shift = _embed(sample, position, random.Random(f"{SEED}-{index}-{position}"))
-    found = _keys(scanned.get(f"s{index:02d}-{position}.txt", []), shift, len(sample))
+    found = _keys(scanned.get("long.txt", []), shift, len(sample))
     assert found == short
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -31,15 +32,8 @@ from wabaguard.config import Config
 from wabaguard.detectors import all_detectors
 from wabaguard.detectors.base import Detector, LineContext
 from wabaguard.engine import Engine, build_gates, candidate_lines
-
-try:  # Python 3.11+
-    from re import _constants as sre_c  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as sre_c  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
-
-from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+from wabaguard.sre_adapter import constants as sre_c
+from wabaguard.sre_adapter import parse as sre_parse
 
 PROPERTY = settings(
     max_examples=40,
@@ -302,46 +296,54 @@ def _flip_case(text: str, rng: random.Random) -> str:
     return "".join(c.swapcase() if rng.random() < 0.2 else c for c in text)
 
 
-@st.composite
-def detector_lines(draw: Callable[..., Any], keyword: re.Pattern[str]) -> tuple[str, list[str]]:
-    rng = random.Random(draw(st.integers(0, 2**32)))
-    # Half the time a name built around the detector's own prefilter, else one from the list.
-    own = draw(st.from_regex(keyword, fullmatch=True).filter(lambda t: "\n" not in t))
-    name = draw(
-        st.one_of(
-            st.sampled_from(NAMES),
-            st.sampled_from(
-                [
-                    own,
-                    f"{own}_API_KEY",
-                    f"{own}_TOKEN",
-                    f"{own}_SECRET",
-                    f"x-{own}-key",
-                    f"{own}_APP_SECRET",
-                ]
-            ),
+# Strategies built once, not on every draw: building and validating them (from_regex above
+# all) was most of this file's run time, and the draws are the same either way.
+_SEED = st.integers(0, 2**32)
+_FLIP = st.integers(0, 3)
+_AROUND = st.one_of(st.just(""), st.just(" "), CODE_TEXT)
+_NAMES = st.sampled_from(NAMES)
+_TEMPLATES = st.sampled_from(TEMPLATES)
+_QUOTES = st.sampled_from(QUOTES)
+_SEPARATORS = st.sampled_from(SEPARATORS)
+_CONTEXT = st.lists(st.sampled_from(CONTEXT_LINES), min_size=0, max_size=4)
+
+
+def detector_lines(keyword: re.Pattern[str]) -> st.SearchStrategy[tuple[str, list[str]]]:
+    own_names = st.from_regex(keyword, fullmatch=True).filter(lambda t: "\n" not in t)
+
+    @st.composite
+    def lines(draw: Callable[..., Any]) -> tuple[str, list[str]]:
+        rng = random.Random(draw(_SEED))
+        # Half the time a name built around the detector's own prefilter, else from the list.
+        own = draw(own_names)
+        name = draw(
+            st.one_of(
+                _NAMES,
+                st.sampled_from(
+                    [
+                        own,
+                        f"{own}_API_KEY",
+                        f"{own}_TOKEN",
+                        f"{own}_SECRET",
+                        f"x-{own}-key",
+                        f"{own}_APP_SECRET",
+                    ]
+                ),
+            )
         )
-    )
-    if draw(st.integers(0, 3)) == 0:
-        name = _flip_case(name, rng)
-    around = st.one_of(st.just(""), st.just(" "), CODE_TEXT)
-    if draw(st.booleans()):
-        template, build = draw(st.sampled_from(TEMPLATES))
-        line = draw(around) + template.format(T=build(rng.randrange(10**6))) + draw(around)
-    else:
-        quote = draw(st.sampled_from(QUOTES))
-        value = draw(st.sampled_from(_values(rng)))
-        line = (
-            draw(around)
-            + name
-            + draw(st.sampled_from(SEPARATORS))
-            + quote
-            + value
-            + quote
-            + draw(around)
-        )
-    context = draw(st.lists(st.sampled_from(CONTEXT_LINES), min_size=0, max_size=4))
-    return line, context
+        if draw(_FLIP) == 0:
+            name = _flip_case(name, rng)
+        if draw(st.booleans()):
+            template, build = draw(_TEMPLATES)
+            line = draw(_AROUND) + template.format(T=build(rng.randrange(10**6))) + draw(_AROUND)
+        else:
+            quote = draw(_QUOTES)
+            value = draw(st.sampled_from(_values(rng)))
+            line = draw(_AROUND) + name + draw(_SEPARATORS) + quote + value + quote + draw(_AROUND)
+        context = draw(_CONTEXT)
+        return line, context
+
+    return lines()
 
 
 def _reported(detector: Detector, line: str, context: list[str], path: str) -> bool:
@@ -470,7 +472,7 @@ def line_local_problems(pattern: re.Pattern[str]) -> list[str]:
                 if arg[2] is not None:
                     walk(arg[2], dotall)
 
-    parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    parsed = sre_parse(pattern)
     walk(parsed, bool(pattern.flags & re.DOTALL))
     return problems
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import time
+from typing import Any
 
 import pytest
 
+from complexity import CPU_LIMIT, STEPS_LIMIT, call_depth, cpu_seconds, growth, steps
 from wabaguard.config import Config
 from wabaguard.workflows import WorkflowError, analyze
 from wabaguard.workflows.expressions import find_expressions
@@ -99,7 +100,8 @@ def _error(text: str) -> WorkflowError:
     ("text", "fragment", "line", "column"),
     [
         ("on: push\njobs: [\n", "invalid YAML", 3, 1),
-        ("a: b: c\n", "mapping values are not allowed", 1, 5),
+        # The parser's own wording varies between PyYAML/libyaml releases: ours is the prefix.
+        ("a: b: c\n", "invalid YAML", 1, 5),
         ("on: push\non: pull_request\n", "duplicate key 'on'", 2, 1),
         ("a: !!python/object:os.system x\n", "custom YAML tags", 1, 4),
         ("a: !custom x\n", "custom YAML tags", 1, 4),
@@ -121,15 +123,21 @@ def test_unusable_input_is_reported_with_a_position(
     assert (error.line, error.column) == (line, column)
 
 
-def test_billion_laughs_is_rejected_quickly() -> None:
+def _billion_laughs(levels: int) -> str:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
-    for i in range(1, 12):
+    for i in range(1, levels):
         refs = ", ".join([f"*a{i - 1}"] * 10)
         lines.append(f"a{i}: &a{i} [{refs}]")
-    start = time.perf_counter()
-    error = _error("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
+
+
+def test_billion_laughs_is_rejected_without_expanding() -> None:
+    error = _error(_billion_laughs(12))
     assert "expand to too many nodes" in error.message
-    assert time.perf_counter() - start < 1.0
+    # Each level multiplies the expansion by 10; rejecting it costs one more line's work.
+    eleven = steps(lambda: _error(_billion_laughs(11)))
+    twelve = steps(lambda: _error(_billion_laughs(12)))
+    assert twelve < 1.5 * eleven, (eleven, twelve)
 
 
 def test_alias_reuse_within_limits_is_fine() -> None:
@@ -140,43 +148,89 @@ def test_alias_reuse_within_limits_is_fine() -> None:
     assert list(analyze(".github/workflows/x.yml", text, Config())) == []
 
 
-@pytest.mark.parametrize("text", ["a: " + "[" * 100_000, "- " * 100_000 + "x\n"])
-def test_deep_nesting_is_rejected_without_recursion(text: str) -> None:
-    assert "nested deeper" in _error(text).message
+def _nested(unit: str, depth: int) -> str:
+    return "a: " + unit * depth if unit == "[" else unit * depth + "x\n"
+
+
+@pytest.mark.parametrize("unit", ["[", "- "], ids=["flow", "block"])
+def test_deep_nesting_is_rejected_without_recursion(unit: str) -> None:
+    # Rejected with a position in the file; the wording is the parser's or ours, whichever
+    # limit is reached first (libyaml has its own since 0.2.5), so it is not asserted here.
+    text = _nested(unit, 100_000)
+    error = _error(text)
+    assert error.message
+    assert error.line == 1 and 1 <= error.column <= len(text)
+    # Bounded: refused at a fixed depth, so 10x deeper input costs no more calls ...
+    shallow = steps(lambda: _error(_nested(unit, 10_000)))
+    deep = steps(lambda: _error(_nested(unit, 100_000)))
+    assert deep < 1.5 * shallow, (shallow, deep)
+    # ... and composed without recursion: the Python stack stays flat.
+    assert call_depth(lambda: _error(text)) < 60
+
+
+def test_deep_nesting_is_reported_by_path(run_cli, tmp_path) -> None:
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "deep.yml").write_text(_nested("[", 100_000), encoding="utf-8")
+    (workflows / "ok.yml").write_text(
+        HEAD + "      - run: curl -u x:${{ secrets.T }} https://example.invalid\n",
+        encoding="utf-8",
+    )
+    result = run_cli("scan", "--format", "json", ".", cwd=tmp_path)
+    doc = result.json()
+    assert [e["path"] for e in doc["errors"]] == [".github/workflows/deep.yml"], doc["errors"]
+    assert "line 1" in doc["errors"][0]["message"]
+    # The rest of the scan goes on.
+    assert result.code == 1
+    assert {f["path"] for f in doc["findings"]} == {".github/workflows/ok.yml"}
+
+
+def _analyze(text: str) -> list[Any]:
+    return list(analyze(".github/workflows/x.yml", text, Config()))
 
 
 def test_endless_expression_does_not_hang() -> None:
-    text = HEAD + "      - run: echo ${{ secrets.X " + "a " * 50_000 + "\n"
-    start = time.perf_counter()
-    list(analyze(".github/workflows/x.yml", text, Config()))
-    assert time.perf_counter() - start < 2.0
+    def text(words: int) -> str:
+        return HEAD + "      - run: echo ${{ secrets.X " + "a " * words + "\n"
+
+    # Regex work on one long line: measured in CPU time, 10x the input.
+    small, large = text(5_000), text(50_000)
+    _analyze(small)
+    ratio = growth(cpu_seconds(lambda: _analyze(small)), cpu_seconds(lambda: _analyze(large)), 10)
+    assert ratio < CPU_LIMIT, ratio
     assert len(find_expressions("${{" * 100_000)) == 1
 
 
 def test_long_lines_are_linear() -> None:
-    long_word = "a" * 100_000
-    text = HEAD + f"      - run: echo {long_word} ${{{{ secrets.T }}}} {long_word}\n"
-    start = time.perf_counter()
-    found = list(analyze(".github/workflows/x.yml", text, Config()))
-    assert time.perf_counter() - start < 2.0
+    def text(width: int) -> str:
+        word = "a" * width
+        return HEAD + f"      - run: echo {word} ${{{{ secrets.T }}}} {word}\n"
+
+    small, large = text(10_000), text(100_000)
+    found = _analyze(large)
     assert [(f.line, f.column, f.rule.id) for f in found] == [
         (6, 18 + 100_000 + 2, "secret-printed")
     ]
+    ratio = growth(cpu_seconds(lambda: _analyze(small)), cpu_seconds(lambda: _analyze(large)), 10)
+    assert ratio < CPU_LIMIT, ratio
 
 
-def test_ten_thousand_steps_in_linear_time() -> None:
-    steps = "".join(
+def _many_steps(count: int) -> str:
+    return HEAD + "".join(
         "      - env:\n          T: ${{ secrets.T }}\n"
         f'        run: curl -u "x:$T" https://x/{i}\n'
-        for i in range(10_000)
+        for i in range(count)
     )
-    text = HEAD + steps
-    start = time.perf_counter()
-    found = list(analyze(".github/workflows/x.yml", text, Config()))
-    elapsed = time.perf_counter() - start
-    assert len(found) == 10_000
+
+
+def test_many_steps_in_linear_time() -> None:
+    found = _analyze(_many_steps(2_000))
+    assert len(found) == 2_000
     assert {f.rule.id for f in found} == {"secret-env-in-argv"}
-    assert elapsed < 20.0, elapsed
+    # Counted in calls; the run above was the warm-up (first use imports lazily).
+    small, large = _many_steps(200), _many_steps(2_000)
+    ratio = growth(steps(lambda: _analyze(small)), steps(lambda: _analyze(large)), 10)
+    assert ratio < STEPS_LIMIT, ratio
 
 
 def test_model_error_carries_offsets() -> None:
@@ -204,18 +258,21 @@ def test_deeply_nested_script_is_an_error_at_the_run_key() -> None:
     assert (error.line, error.column) == (6, 14)
 
 
-def test_many_jobs_and_container_steps_stay_linear() -> None:
-    jobs = "".join(
+def _many_jobs(count: int) -> str:
+    return "on: pull_request_target\njobs:\n" + "".join(
         f"  j{i}:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
         "        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n"
         "      - uses: docker://img:1\n        with:\n          args: --t ${{ secrets.T }}\n"
         "      - run: make\n"
-        for i in range(2_000)
+        for i in range(count)
     )
-    text = "on: pull_request_target\njobs:\n" + jobs
-    start = time.perf_counter()
-    found = list(analyze(".github/workflows/x.yml", text, Config()))
-    assert time.perf_counter() - start < 10.0
+
+
+def test_many_jobs_and_container_steps_stay_linear() -> None:
+    found = _analyze(_many_jobs(2_000))
     rules = [f.rule.id for f in found]
     assert rules.count("secrets-in-untrusted-trigger") == 2_000
     assert rules.count("secret-in-container-args") == 2_000
+    small, large = _many_jobs(50), _many_jobs(500)
+    ratio = growth(steps(lambda: _analyze(small)), steps(lambda: _analyze(large)), 10)
+    assert ratio < STEPS_LIMIT, ratio

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from wabaguard.config import Config
 from wabaguard.workflows import WorkflowError, analyze
 from wabaguard.workflows.expressions import analyze_expression, find_expressions
-from wabaguard.workflows.shell import Placeholder, analyze_script
+from wabaguard.workflows.shells.bash import analyze_script
+from wabaguard.workflows.shells.facts import Placeholder
 from wabaguard.workflows.taint import Taint
 
 WORDS = [

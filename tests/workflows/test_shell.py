@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from wabaguard.workflows.expressions import find_expressions
-from wabaguard.workflows.shell import Placeholder, ScriptFacts, analyze_script, sanitize
+from wabaguard.workflows.shells.bash import analyze_script, sanitize
+from wabaguard.workflows.shells.facts import Placeholder, ScriptFacts
 from wabaguard.workflows.taint import Taint
 
 SECRET = Taint(frozenset({"secrets.API_TOKEN"}))

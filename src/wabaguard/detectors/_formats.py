@@ -10,6 +10,8 @@ import base64
 import binascii
 import re
 
+from wabaguard.detectors._text import is_placeholder
+
 # Meta ``EAA…`` token: "E" + Z-escaped base64 of (app id: 8 bytes big-endian, 0x01, opaque).
 # The Z-escape maps "+"→"ZA", "/"→"ZB", "Z"→"ZC", "="→"ZD" (credentials.md §1.1b, derived
 # from public tokens), so the alphabet is strictly [A-Za-z0-9]. Unbounded length is safe:
@@ -17,6 +19,8 @@ import re
 # character is consumed once.
 META_TOKEN = re.compile(r"(?<![A-Za-z0-9])EAA[A-Za-z0-9]{80,}(?![A-Za-z0-9])")
 _Z_UNESCAPE = {"A": "+", "B": "/", "C": "Z", "D": "="}
+# Distinct characters in an 80-character random base64 body: about 45; a filler has few.
+_MIN_DISTINCT = 20
 # App ids are 15-16 digits (WABA, phone-number and app ids share that space).
 MIN_APP_ID = 10**14
 MAX_APP_ID = 2**52
@@ -61,9 +65,32 @@ def meta_app_id(token: str) -> int | None:
     return app_id if MIN_APP_ID <= app_id < MAX_APP_ID else None
 
 
+def is_random_meta_token(token: str) -> bool:
+    """An ``EAA…`` run (a ``META_TOKEN`` match) that reads as a random credential even
+    where its leading bytes name no app id: not Square's ``EAAA…``, and a body of varied
+    base64 with both cases and digits (fillers, words and hex digests are not)."""
+    if token.startswith("EAAA"):
+        return False  # Square access tokens (credentials.md §1.1f)
+    body = token[3:]
+    return (
+        len(set(body)) >= _MIN_DISTINCT
+        and not body.isupper()
+        and not body.islower()
+        and any(c.isdigit() for c in body)
+        and not is_placeholder(token)
+    )
+
+
 def is_formatted_credential(value: str) -> bool:
-    """``value`` is (or contains) a credential that a format-based rule reports."""
+    """``value`` is (or contains) a credential that a format-based rule reports.
+
+    A whole value that is a random ``EAA…`` token without the app-id structure counts too:
+    the context-gated rules only take literals assigned to credential names, and there the
+    Meta rule reports it (at medium confidence).
+    """
     for match in META_TOKEN.finditer(value):
         if meta_app_id(match.group()) is not None:
+            return True
+        if match.end() - match.start() == len(value) and is_random_meta_token(value):
             return True
     return bool(INFOBIP_KEY.search(value))

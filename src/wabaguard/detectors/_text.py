@@ -63,17 +63,53 @@ _ENV_REFERENCE = re.compile(
     """
 )
 
-# Values that are obviously not real credentials.
-_PLACEHOLDER = re.compile(
-    r"""(?ix)
-    your | xxxx | \*\*\* | changeme | change[_-]me | placeholder | example | sample
-    | dummy | replace | insert | redacted | here\b | _here | todo | fixme | <[^<>]*> | \.\.\.
-    | \{[^{}]{0,80}\}
-    | … | ^test[_-] | [_-]test$ | test[_-]?(?:key|token|secret) | ^none$ | ^null$ | ^nil$
-    | ^true$ | ^false$ | ^undefined$ | ^secret$ | ^token$ | ^password$ | ^string$
-    | ^api[_-]?key$ | ^access[_-]?token$ | my[_-]?(?:api[_-]?)?(?:key|token|secret)
-    """
+# Placeholders are recognised by the shape of the whole value, never by a word found inside
+# it: a random key can spell "todo" or "Here" by chance, a placeholder is made of words.
+#
+# Characters no generated key contains (keys are alphanumeric, base64 or hex), so a value
+# holding one of these is a placeholder wherever it sits: brackets (``<YOUR_TOKEN>``,
+# ``{{ api_key }}``, ``[API KEY]``), truncations (``EAAG...``, ``sk_…``), masks (``ab12****``).
+_MARKED = re.compile(r"[<>{}\[\]]|…|\.\.\.|\*\*\*|•")
+# A Meta token's fixed head glued to a placeholder (``EAAtoken``, ``EAAGyour_token_here``,
+# ``EAACHANGEME``): the words are read after it too.
+_TOKEN_HEADS = ("EAA", "EAAB", "EAAC", "EAAD", "EAAG")
+# A value that is nothing but a name for one.
+_NAME_VALUE = re.compile(
+    r"(?i)none|null|nil|true|false|undefined|secret|token|password|string"
+    r"|api[_-]?key|access[_-]?token"
 )
+# Masking with x: a long run, or one that is a good part of the value (``sk_live_xxxx``).
+_FILLER = re.compile(r"x{4,}|X{4,}")
+# A value made of words (``your_token_here``, ``YourApiKey``, ``changeMeD360``): each
+# alphanumeric run splits into words of one case style each, with at most one number of up
+# to four digits, at the start or the end of the run (``360dialog``, ``token_v2``). Random
+# keys split into fragments and numbers everywhere (``aB3kQ9`` -> a, B, 3, k, Q, 9).
+_NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+_TOKENS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_MAX_UNKNOWN_WORDS = 2  # words outside _VOCABULARY (``your_gallabox_key``)
+# Words that make a value of words a placeholder, alone (``your_token_here``, ``TODO``,
+# ``test-key``) or in the pairs of ``_is_marker_at``.
+_MARKERS = frozenset(
+    {
+        "your", "here", "todo", "fixme", "tbd", "changeme", "placeholder", "example",
+        "sample", "dummy", "replace", "insert", "redacted", "test", "fake", "mock",
+    }
+)  # fmt: skip
+_SECRET_WORDS = frozenset({"key", "token", "secret", "password", "apikey", "accesstoken"})
+# Words a glued placeholder is made of (``yourtokenhere``, ``REPLACEME``, ``myapikey``).
+_VOCABULARY = _MARKERS | _SECRET_WORDS | frozenset(
+    {
+        "change", "me", "my", "the", "an", "to", "of", "in", "with", "for", "and", "goes",
+        "go", "put", "paste", "enter", "set", "real", "actual", "own", "new", "value", "api",
+        "keys", "tokens", "access", "secrets", "pass", "auth", "app", "id", "client",
+        "bearer", "account", "user", "verify", "webhook", "whatsapp", "meta", "facebook",
+        "instance", "phone", "number", "business", "sandbox", "live", "prod", "dev",
+        "string", "credential", "credentials", "cloud", "graph", "system", "page",
+        "temporary", "temp", "long", "lived", "hub", "dialog", "here", "sk", "pk", "wa",
+        "fb", "ig",
+    }
+)  # fmt: skip
+_LONGEST_WORD = max(len(word) for word in _VOCABULARY)
 _SPACE = re.compile(r"\s")
 _SLUG_SEPARATORS = re.compile(r"[-_.:/]")
 _SLUG_PART = re.compile(r"[a-z]{2,}|v?[0-9]{1,4}")
@@ -248,11 +284,88 @@ def is_reference(value: str) -> bool:
 
 
 def is_placeholder(value: str) -> bool:
-    """Documentation placeholders and low-variety strings (``xxxx``, ``<token>``, ``1111``)."""
-    if _PLACEHOLDER.search(value):
+    """Documentation placeholders and low-variety strings, judged on the whole value.
+
+    ``<YOUR_TOKEN>``, ``{{api_key}}``, ``EAAG...``, ``xxxx``, ``your-token-here``,
+    ``YourApiKey``, ``changeme``, ``1111``: yes. A random key that happens to contain
+    ``todo``, ``your`` or ``Here``: no.
+    """
+    if _MARKED.search(value):
         return True
+    for run in _FILLER.finditer(value):
+        if len(run.group()) >= 8 or 4 * len(run.group()) >= len(value):
+            return True
     distinct = len(set(value.lower()))
-    return distinct < 5 or (len(value) >= 16 and distinct < 8)
+    if distinct < 5 or (len(value) >= 16 and distinct < 8):
+        return True
+    cores = [value] + [value[len(h) :] for h in _TOKEN_HEADS if value.startswith(h)]
+    for core in cores:
+        if _NAME_VALUE.fullmatch(core):
+            return True
+        words = _words(core)
+        if words is not None and _has_marker(words):
+            return True
+    return False
+
+
+def _words(value: str) -> list[str] | None:
+    """The value's words, lower-cased, glued ones split (``yourtokenhere``); None when the
+    value is not made of words."""
+    words: list[str] = []
+    unknown: set[str] = set()
+    for run in _NON_ALNUM.split(value):
+        tokens = _TOKENS.findall(run)
+        for i, text in enumerate(tokens):
+            if text.isdigit():
+                if len(text) > 4 or 0 < i < len(tokens) - 1:
+                    return None
+                continue
+            known = _segment(text.lower())
+            if known is not None:
+                words.extend(known)
+            elif len(text) == 1:
+                if i != len(tokens) - 2 or not tokens[-1].isdigit():
+                    return None  # only a version or a model leads a number: v2, D360
+            else:
+                # A name outside the vocabulary (``your_gallabox_key``) stands apart: glued to
+                # other letters it cannot be told from a random fragment (``ujzdeTODO``).
+                unknown.add(text.lower())
+                letters = sum(1 for t in tokens if not t.isdigit())
+                if len(text) < 3 or letters > 1 or len(unknown) > _MAX_UNKNOWN_WORDS:
+                    return None
+                words.append(text.lower())
+    return words or None
+
+
+def _segment(word: str) -> list[str] | None:
+    """``word`` as a sequence of ``_VOCABULARY`` words, or None (bounded: O(len * longest))."""
+    if word in _VOCABULARY:
+        return [word]
+    # best[i]: a segmentation of word[:i] (any one: every reading of a marker is checked).
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - _LONGEST_WORD), end):
+            head = best[start]
+            if head is not None and word[start:end] in _VOCABULARY:
+                best[end] = [*head, word[start:end]]
+                break
+    return best[-1]
+
+
+def _has_marker(words: list[str]) -> bool:
+    for i, word in enumerate(words):
+        if word in _MARKERS:
+            return True
+        following = words[i + 1 : i + 3]
+        if word == "change" and following[:1] == ["me"]:
+            return True
+        # ``my_token``, ``my-api-key``, ``MySecret``: not ``my_verify_token``.
+        if word == "my" and following:
+            if following[0] in _SECRET_WORDS:
+                return True
+            if following[0] == "api" and following[1:] and following[1] in _SECRET_WORDS:
+                return True
+    return False
 
 
 def looks_secret(value: str, min_len: int = 8, need_digit: bool = True) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from wabaguard.findings import Rule
+from wabaguard.findings import Confidence, Rule
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,9 @@ class Match:
     # ``is_potential_uuid`` filter drops any secret containing a UUID, so the Infobip rule
     # records the key's UUID-free 32-hex head).
     baseline_secret: str = ""
+    # How sure this one report is, when less than its rule says (a Meta token that is
+    # reported for its context, its structure not recognised). None: the rule's confidence.
+    confidence: Confidence | None = None
 
 
 class LineContext:

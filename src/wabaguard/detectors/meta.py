@@ -14,6 +14,7 @@ from wabaguard.detectors._formats import (
     META_TOKEN,
     MIN_APP_ID,
     is_formatted_credential,
+    is_random_meta_token,
     meta_app_id,
 )
 from wabaguard.detectors._text import assignments, is_placeholder, looks_secret
@@ -72,20 +73,55 @@ def has_meta_context(line: str, context: LineContext) -> bool:
     return any(META_CONTEXT.search(text) for text in (line, context.path, context.nearby()))
 
 
+# Where a long random ``EAA…`` run is a credential even when its leading bytes name no app
+# id: right after an HTTP auth scheme, as the whole value of a credential-named key (YAML,
+# JSON and TOML put one key per line, so nesting depth does not matter), or next to a Graph
+# API call.
+_AUTH_SCHEME = re.compile(r"(?i)(?:bearer|oauth)[ \t]{1,4}$")
+_CREDENTIAL_NAME = re.compile(r"(?i)token|key|secret|pass|pwd|auth|bearer|credential")
+_CREDENTIAL_NAME_ENDINGS = (
+    "token", "key", "secret", "password", "passwd", "pwd", "auth", "authorization", "bearer",
+    "credential", "credentials",
+)  # fmt: skip
+_GRAPH_API = re.compile(r"(?i)graph\.(?:facebook|instagram)\.com|messaging_product")
+# What may sit right before and after such a token: never base64 or URL characters, so a
+# stretch of a longer blob (an image, a digest, a minified asset) does not qualify.
+_BEFORE = frozenset(" \t\"'`=:(,[{>|")
+_AFTER = frozenset(" \t\"'`,;:)]}&#<>|\\")
+
+
 class MetaAccessTokenDetector:
-    """``EAA…`` tokens that decode to a plausible Meta app id (structure, not just prefix)."""
+    """``EAA…`` tokens that decode to a plausible Meta app id (structure, not just prefix).
+
+    A long random ``EAA…`` credential without that structure (a token format not seen yet)
+    is still reported in a credential context, at medium confidence.
+    """
 
     rules: tuple[Rule, ...] = (META_ACCESS_TOKEN,)
     # Every report is an ``EAA`` followed by >= 80 alphanumerics: a tight, proven superset.
     prefilter: re.Pattern[str] = re.compile(r"EAA[A-Za-z0-9]{80}")
 
     def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
+        setting: _TokenSetting | None = None
         for match in META_TOKEN.finditer(line):
             token = match.group()
             app_id = meta_app_id(token)
+            if app_id is None:
+                setting = setting or _TokenSetting(line, context)
+                why = setting.why_a_credential(match)
+                if why:
+                    yield Match(
+                        META_ACCESS_TOKEN,
+                        token,
+                        match.start(),
+                        match.end(),
+                        f"(no Meta app id in its leading bytes; {why})",
+                        confidence=Confidence.MEDIUM,
+                    )
+                continue
             # Documentation fillers (``…FAKEFAKE…``) can pass the 13-character structural
             # check; real token bodies are random base64 with dozens of distinct characters.
-            if app_id is None or len(set(token[13:])) < 12:
+            if len(set(token[13:])) < 12:
                 continue
             yield Match(
                 META_ACCESS_TOKEN,
@@ -94,6 +130,50 @@ class MetaAccessTokenDetector:
                 match.end(),
                 f"for Meta app {app_id}",
             )
+
+
+class _TokenSetting:
+    """What a line says about the ``EAA…`` runs on it; each part worked out once, if asked."""
+
+    __slots__ = ("_context", "_line", "_named", "_near_graph")
+
+    def __init__(self, line: str, context: LineContext) -> None:
+        self._line = line
+        self._context = context
+        self._named: dict[tuple[int, int], str] | None = None  # literal span -> its name
+        self._near_graph: bool | None = None
+
+    def why_a_credential(self, match: re.Match[str]) -> str:
+        """Why this random, free-standing run is a credential, or "" when nothing says so."""
+        line = self._line
+        start, end = match.span()
+        if not (
+            (start == 0 or line[start - 1] in _BEFORE)
+            and (end == len(line) or line[end] in _AFTER)
+            and is_random_meta_token(match.group())
+        ):
+            return ""
+        if _AUTH_SCHEME.search(line, max(0, start - 12), start):
+            return "in an Authorization header"
+        if self._named is None:
+            self._named = _credential_assignments(line, self._context.path)
+        name = self._named.get((start, end))
+        if name is not None:
+            return f"assigned to {name}"
+        if self._near_graph is None:
+            self._near_graph = any(
+                _GRAPH_API.search(text) for text in (line, self._context.nearby())
+            )
+        return "next to a Graph API call" if self._near_graph else ""
+
+
+def _credential_assignments(line: str, path: str) -> dict[tuple[int, int], str]:
+    """The spans of the literals assigned to credential names on the line, and the names."""
+    return {
+        (literal.start, literal.end): name.text
+        for name, literal in assignments(line, _CREDENTIAL_NAME, path)
+        if any(word.endswith(_CREDENTIAL_NAME_ENDINGS) for word in name.words)
+    }
 
 
 # ``APP_ID|APP_SECRET`` (or ``%7C`` URL-encoded) and ``APP_ID|opaque`` from the

@@ -42,8 +42,15 @@ def render_github(result: ScanResult) -> str:
             message = " ".join((f"{f.logical_location}:", f.message, *f.notes))
         lines.append(f"::{_COMMAND[f.severity.value]} {props}::{escape_data(message)}")
     for e in result.errors:
+        title = "wabaguard could not analyse this file" if e.level == "error" else "wabaguard"
         lines.append(
-            f"::warning file={escape_property(e.path)},"
-            f"title=wabaguard could not scan::{escape_data(e.message)}"
+            f"::{e.level} file={escape_property(e.path)},"
+            f"title={escape_property(title)}::{escape_data(e.message)}"
         )
+    for s in result.skipped:
+        if s.unreadable:
+            lines.append(
+                f"::notice file={escape_property(s.relpath)},"
+                f"title=wabaguard skipped this file::{escape_data(s.reason)}"
+            )
     return "\n".join(lines) + ("\n" if lines else "")

@@ -41,7 +41,7 @@ def render_json(result: ScanResult) -> str:
         "version": JSON_VERSION,
         "tool": {"name": "wabaguard", "version": __version__},
         "findings": [finding_to_json(f) for f in result.findings],
-        "errors": [{"path": e.path, "message": e.message} for e in result.errors],
+        "errors": [{"path": e.path, "message": e.message, "level": e.level} for e in result.errors],
         "skipped": [{"path": s.relpath, "reason": s.reason} for s in result.skipped],
         "stats": {
             "files_scanned": result.files_scanned,

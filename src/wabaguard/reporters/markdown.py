@@ -7,6 +7,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from wabaguard.reporters._printable import printable
+from wabaguard.reporters.text import count
 
 if TYPE_CHECKING:
     from wabaguard.scan import ScanResult
@@ -31,10 +32,11 @@ def _code(text: str) -> str:
 def render_markdown(result: ScanResult) -> str:
     out = ["## wabaguard", ""]
     n = len(result.findings)
+    files = count(result.files_scanned, "file")
     if not n:
-        out.append(f"No findings in {result.files_scanned} files. :white_check_mark:")
+        out.append(f"No findings in {files}. :white_check_mark:")
     else:
-        out.append(f"**{n} finding{'s' if n != 1 else ''}** in {result.files_scanned} files.")
+        out.append(f"**{count(n, 'finding')}** in {files}.")
         out.append("")
         ordered = sorted(
             result.findings, key=lambda f: (_ORDER[f.severity.value], f.rule, f.path, f.line)
@@ -58,13 +60,20 @@ def render_markdown(result: ScanResult) -> str:
     if result.suppressed:
         out.append("")
         out.append(f"{result.suppressed} suppressed (suppression comments or the baseline).")
-    if result.errors:
+    errors = [(e.path, e.message) for e in result.errors if e.level == "error"]
+    warnings = [(e.path, e.message) for e in result.errors if e.level != "error"]
+    unreadable = [(s.relpath, s.reason) for s in result.skipped if s.unreadable]
+    for summary, entries in (
+        ("could not be fully analysed", errors),
+        ("analysed with a warning", warnings),
+        ("skipped: could not be read", unreadable),
+    ):
+        if not entries:
+            continue
         out.append("")
-        out.append(
-            f"<details><summary>{len(result.errors)} file(s) could not be fully scanned</summary>"
-        )
+        out.append(f"<details><summary>{count(len(entries), 'file')} {summary}</summary>")
         out.append("")
-        for e in result.errors:
-            out.append(f"- `{_code(e.path)}`: {_cell(e.message)}")
+        for path, why in entries:
+            out.append(f"- `{_code(path)}`: {_cell(why)}")
         out.append("</details>")
     return "\n".join(out) + "\n"

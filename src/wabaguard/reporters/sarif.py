@@ -47,7 +47,7 @@ def _location(f: Finding) -> dict[str, Any]:
         region["snippet"] = {"text": f.snippet}
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": artifact_location(f.path),
             "region": region,
         },
     }
@@ -75,8 +75,48 @@ def _result_json(f: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
+def artifact_location(path: str) -> dict[str, Any]:
+    """A reported path as a SARIF artifact location: a percent-encoded relative reference
+    (RFC 3986) against %SRCROOT%, or a ``file:`` URI for a path outside the working
+    directory. ``quote`` leaves only unreserved characters and ``/`` as they are, so a
+    ``:`` in the first segment cannot pass for a scheme, nor ``#``/``?``/``%`` end or
+    escape the path."""
+    import os.path
+    from urllib.parse import quote
+
+    if os.path.isabs(path):  # "/x/y", or "C:/x/y" on Windows (a POSIX name may hold "c:")
+        return {"uri": "file://" + ("" if path.startswith("/") else "/") + quote(path, safe="/:")}
+    return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+# Notification descriptors: what kind of problem a toolExecutionNotification reports.
+_NOTIFICATIONS = (
+    ("analysis-error", "A file could not be analysed, in full or in part"),
+    ("analysis-warning", "A file was analysed with a caveat (undecodable bytes replaced)"),
+    ("unreadable-file", "A file could not be read, so it was not scanned"),
+)
+
+
+def _notification(kind: int, level: str, text: str, path: str) -> dict[str, Any]:
+    return {
+        "level": level,
+        "message": {"text": text},
+        "descriptor": {"id": _NOTIFICATIONS[kind][0], "index": kind},
+        "locations": [{"physicalLocation": {"artifactLocation": artifact_location(path)}}],
+    }
+
+
 def render_sarif(result: ScanResult, rules: tuple[Rule, ...]) -> str:
     index = {rule.id: i for i, rule in enumerate(rules)}
+    notifications = [
+        _notification(0, "error", e.message, e.path)
+        if e.level == "error"
+        else _notification(1, "warning", e.message, e.path)
+        for e in result.errors
+    ]
+    notifications += [
+        _notification(2, "note", s.reason, s.relpath) for s in result.skipped if s.unreadable
+    ]
     doc = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -89,33 +129,26 @@ def render_sarif(result: ScanResult, rules: tuple[Rule, ...]) -> str:
                         "semanticVersion": __version__,
                         "informationUri": "https://github.com/wabaguard/wabaguard",
                         "rules": [_rule_json(rule) for rule in rules],
+                        "notifications": [
+                            {"id": ident, "shortDescription": {"text": text}}
+                            for ident, text in _NOTIFICATIONS
+                        ],
                     }
                 },
                 "automationDetails": {"id": "wabaguard/"},
                 "columnKind": "unicodeCodePoints",
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
+                # No uri: an absolute one would name this machine's directory; a relative
+                # one is not allowed here without a base of its own (SARIF 3.14.14).
+                "originalUriBaseIds": {
+                    "%SRCROOT%": {"description": {"text": "The directory wabaguard ran in"}}
+                },
                 "results": [_result_json(f, index) for f in result.findings],
                 "properties": {"findingsSuppressed": result.suppressed},
                 "invocations": [
                     {
-                        "executionSuccessful": True,
-                        "toolExecutionNotifications": [
-                            {
-                                "level": "warning",
-                                "message": {"text": e.message},
-                                "locations": [
-                                    {
-                                        "physicalLocation": {
-                                            "artifactLocation": {
-                                                "uri": e.path,
-                                                "uriBaseId": "%SRCROOT%",
-                                            },
-                                        }
-                                    }
-                                ],
-                            }
-                            for e in result.errors
-                        ],
+                        # False when a file could not be analysed: the results are incomplete.
+                        "executionSuccessful": not any(e.level == "error" for e in result.errors),
+                        "toolExecutionNotifications": notifications,
                     }
                 ],
             }

@@ -35,21 +35,37 @@ def render_text(result: ScanResult, *, color: bool = False) -> str:
             out.extend(f"    {printable(note)}" for note in f.notes)
         out.append("")
     for error in result.errors:
-        out.append(f"{printable(error.path)}: error: {printable(error.message)}")
+        out.append(f"{printable(error.path)}: {error.level}: {printable(error.message)}")
+    for skip in result.skipped:
+        if skip.unreadable:
+            out.append(f"{printable(skip.relpath)}: skipped: {printable(skip.reason)}")
+    summary = summary_line(result)
+    out.append(paint(_BOLD, summary) if result.findings else summary)
+    return "\n".join(out) + "\n"
+
+
+def count(n: int, noun: str) -> str:
+    """``1 file``, ``2 files``: every count in human output goes through here."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def summary_line(result: ScanResult) -> str:
+    """The one-line summary: the text report's last line, and stderr's when -o is a file."""
     counts: dict[str, int] = {}
     for f in result.findings:
         counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
     by_sev = ", ".join(
         f"{counts[s]} {s}" for s in ("critical", "high", "medium", "low") if s in counts
     )
-    summary = (
-        f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}"
-        f"{f' ({by_sev})' if by_sev else ''} in {result.files_scanned} file"
-        f"{'s' if result.files_scanned != 1 else ''} "
-        f"({result.files_skipped} skipped, {len(result.errors)} error"
-        f"{'s' if len(result.errors) != 1 else ''}"
-        f"{f', {result.suppressed} suppressed' if result.suppressed else ''})"
-        f" in {result.duration_s:.2f}s"
+    errors = sum(1 for e in result.errors if e.level == "error")
+    warnings = len(result.errors) - errors
+    problems = [f"{result.files_skipped} skipped", count(errors, "error")]
+    if warnings:
+        problems.append(count(warnings, "warning"))
+    if result.suppressed:
+        problems.append(f"{result.suppressed} suppressed")
+    return (
+        f"{count(len(result.findings), 'finding')}{f' ({by_sev})' if by_sev else ''} "
+        f"in {count(result.files_scanned, 'file')} ({', '.join(problems)}) "
+        f"in {result.duration_s:.2f}s"
     )
-    out.append(paint(_BOLD, summary) if result.findings else summary)
-    return "\n".join(out) + "\n"

@@ -29,7 +29,8 @@ from wabaguard.workflows.model import (
     Step,
     Workflow,
 )
-from wabaguard.workflows.shell import Placeholder, ScriptFacts, analyze_script
+from wabaguard.workflows.shells.bash import analyze_script
+from wabaguard.workflows.shells.facts import Placeholder, ScriptFacts
 from wabaguard.workflows.taint import Taint, union
 
 _WS = re.compile(r"\s+")
@@ -307,15 +308,19 @@ class Analysis:
         try:
             if family in ("bash", "sh"):
                 return analyze_script(run.value, placeholders, env, trace_from_start=traced)
-            if family in ("pwsh", "cmd", "python"):
-                # Imported on first use: most workflows only run bash.
-                from wabaguard.workflows import other_shells
+            # The other families are imported on first use: most workflows only run bash.
+            if family == "pwsh":
+                from wabaguard.workflows.shells.powershell import analyze_pwsh
 
-                if family == "pwsh":
-                    return other_shells.analyze_pwsh(run.value, placeholders, env)
-                if family == "cmd":
-                    return other_shells.analyze_cmd(run.value, placeholders, env)
-                return other_shells.analyze_python(run.value, placeholders, env)
+                return analyze_pwsh(run.value, placeholders, env)
+            if family == "cmd":
+                from wabaguard.workflows.shells.cmd import analyze_cmd
+
+                return analyze_cmd(run.value, placeholders, env)
+            if family == "python":
+                from wabaguard.workflows.shells.python import analyze_python
+
+                return analyze_python(run.value, placeholders, env)
         except RecursionError:
             raise ModelError("script nested too deeply to analyse", run.start) from None
         return None

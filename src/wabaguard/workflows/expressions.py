@@ -378,30 +378,9 @@ class _Analyzer:
                 return self._access(path)
             return self.taint(node.obj)
         if isinstance(node, Index):
-            if isinstance(node.obj, Ident) and node.obj.name == "secrets":
-                index = node.index
-                if isinstance(index, Lit) and isinstance(index.value, str):
-                    return Taint(frozenset({f"secrets.{index.value}"}))
-                self.dynamic_index = True
-                self.taint(index)
-                return Taint(frozenset({"secrets[…]"}))
-            path = _path(node)
-            index_taint = self.taint(node.index)
-            if path is not None:
-                return union(self._access(path), index_taint)
-            return union(self.taint(node.obj), index_taint)
+            return self._index(node)
         if isinstance(node, Call):
-            arg_taints = [self.taint(arg) for arg in node.args]
-            if node.name in _NO_TAINT_FUNCTIONS:
-                return None
-            combined: Taint | None = None
-            for t in arg_taints:
-                combined = union(combined, t)
-            if node.name == "fromjson" and combined is not None:
-                # Reported at the expression (unmasked-secret-field); downstream sinks treat
-                # the value like the secret itself so one leak is not reported twice.
-                self.from_json_secret = True
-            return combined
+            return self._call(node)
         if isinstance(node, Unary):
             self.taint(node.operand)
             return None
@@ -413,6 +392,33 @@ class _Analyzer:
         if node.op == "&&":  # ``a && b`` yields b, or a falsy (empty) a
             return right
         return union(left, right)
+
+    def _index(self, node: Index) -> Taint | None:
+        if isinstance(node.obj, Ident) and node.obj.name == "secrets":
+            index = node.index
+            if isinstance(index, Lit) and isinstance(index.value, str):
+                return Taint(frozenset({f"secrets.{index.value}"}))
+            self.dynamic_index = True
+            self.taint(index)
+            return Taint(frozenset({"secrets[…]"}))
+        path = _path(node)
+        index_taint = self.taint(node.index)
+        if path is not None:
+            return union(self._access(path), index_taint)
+        return union(self.taint(node.obj), index_taint)
+
+    def _call(self, node: Call) -> Taint | None:
+        arg_taints = [self.taint(arg) for arg in node.args]
+        if node.name in _NO_TAINT_FUNCTIONS:
+            return None
+        combined: Taint | None = None
+        for t in arg_taints:
+            combined = union(combined, t)
+        if node.name == "fromjson" and combined is not None:
+            # Reported at the expression (unmasked-secret-field); downstream sinks treat
+            # the value like the secret itself so one leak is not reported twice.
+            self.from_json_secret = True
+        return combined
 
     def _access(self, path: tuple[str, ...]) -> Taint | None:
         root = path[0]

@@ -193,69 +193,8 @@ def compose(text: str) -> Node:
 
 def _compose(text: str) -> tuple[Node, bool]:
     """The root node, and whether any alias shares a node."""
-    # Open collections: (kind, start offset, anchor, entries); ``entries`` is the top one's.
-    stack: list[tuple[NodeKind, int, str | None, list[Node]]] = []
-    entries: list[Node] = []
-    anchors: dict[str, Node] = {}
-    documents = 0
-    real_nodes = 0
-    aliased = False
-    node: Node
     try:
-        # Dispatch on the exact event class: the parser never yields subclasses.
-        for event in _events(text):
-            cls = event.__class__
-            if cls is ScalarEvent:
-                start = event.start_mark.index
-                if event.tag is not None:
-                    _check_tag(event.tag, start)
-                node = Node("scalar", start, event.end_mark.index, event.value, event.style or "")
-                real_nodes += 1
-                if event.anchor is not None:
-                    anchors[event.anchor] = node
-                entries.append(node)  # size 1: never an expansion bomb
-                continue
-            if cls is MappingStartEvent or cls is SequenceStartEvent:
-                start = event.start_mark.index
-                if event.tag is not None:
-                    _check_tag(event.tag, start)
-                if len(stack) >= MAX_DEPTH:
-                    raise ModelError(f"YAML nested deeper than {MAX_DEPTH} levels", start)
-                entries = []
-                kind: NodeKind = "mapping" if cls is MappingStartEvent else "sequence"
-                stack.append((kind, start, event.anchor, entries))
-                continue
-            if cls is MappingEndEvent or cls is SequenceEndEvent:
-                kind, start, anchor, done = stack.pop()
-                node = _finish(kind, start, event.end_mark.index, done)
-                real_nodes += 1
-                if anchor is not None:
-                    anchors[anchor] = node
-                entries = stack[-1][3] if stack else []
-            elif cls is AliasEvent:
-                target = anchors.get(event.anchor or "")
-                if target is None:
-                    raise ModelError(
-                        f"alias *{event.anchor} refers to an unknown or enclosing anchor",
-                        event.start_mark.index,
-                    )
-                node = target
-                aliased = True
-            elif cls is DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise ModelError(
-                        "multiple YAML documents in one file (GitHub reads only one)",
-                        event.start_mark.index,
-                    )
-                continue
-            else:
-                continue
-            if node.size > MAX_EXPANDED and node.size > EXPANSION_RATIO * real_nodes:
-                raise ModelError(
-                    "YAML aliases expand to too many nodes (alias expansion bomb?)", node.start
-                )
-            entries.append(node)
+        entries, aliased = _compose_events(_events(text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -270,6 +209,85 @@ def _compose(text: str) -> tuple[Node, bool]:
     if not entries:
         raise ModelError("empty document: expected a mapping", 0)
     return entries[-1], aliased
+
+
+def _compose_events(events: Iterator[Any]) -> tuple[list[Node], bool]:
+    """The top-level nodes built from the parser's events, and whether any alias shares one.
+
+    Kept as one loop with the frequent events (scalars, collections) handled inline: it runs
+    once per YAML event of every workflow file, where a function call per event shows.
+    """
+    # Open collections: (kind, start offset, anchor, entries); ``entries`` is the top one's.
+    stack: list[tuple[NodeKind, int, str | None, list[Node]]] = []
+    entries: list[Node] = []
+    anchors: dict[str, Node] = {}
+    documents = 0
+    real_nodes = 0
+    aliased = False
+    node: Node
+    # Dispatch on the exact event class: the parser never yields subclasses.
+    for event in events:
+        cls = event.__class__
+        if cls is ScalarEvent:
+            start = event.start_mark.index
+            if event.tag is not None:
+                _check_tag(event.tag, start)
+            node = Node("scalar", start, event.end_mark.index, event.value, event.style or "")
+            real_nodes += 1
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+            entries.append(node)  # size 1: never an expansion bomb
+            continue
+        if cls is MappingStartEvent or cls is SequenceStartEvent:
+            start = event.start_mark.index
+            if event.tag is not None:
+                _check_tag(event.tag, start)
+            if len(stack) >= MAX_DEPTH:
+                raise ModelError(f"YAML nested deeper than {MAX_DEPTH} levels", start)
+            entries = []
+            kind: NodeKind = "mapping" if cls is MappingStartEvent else "sequence"
+            stack.append((kind, start, event.anchor, entries))
+            continue
+        if cls is MappingEndEvent or cls is SequenceEndEvent:
+            kind, start, anchor, done = stack.pop()
+            node = _finish(kind, start, event.end_mark.index, done)
+            real_nodes += 1
+            if anchor is not None:
+                anchors[anchor] = node
+            entries = stack[-1][3] if stack else []
+        elif cls is AliasEvent:
+            node = _alias_target(anchors, event)
+            aliased = True
+        else:
+            if cls is DocumentStartEvent:
+                documents = _document_start(documents, event)
+            continue
+        if node.size > MAX_EXPANDED and node.size > EXPANSION_RATIO * real_nodes:
+            raise ModelError(
+                "YAML aliases expand to too many nodes (alias expansion bomb?)", node.start
+            )
+        entries.append(node)
+    return entries, aliased
+
+
+def _alias_target(anchors: Mapping[str, Node], event: Any) -> Node:
+    target = anchors.get(event.anchor or "")
+    if target is None:
+        raise ModelError(
+            f"alias *{event.anchor} refers to an unknown or enclosing anchor",
+            event.start_mark.index,
+        )
+    return target
+
+
+def _document_start(documents: int, event: Any) -> int:
+    """How many documents have started, counting this one (GitHub reads only one)."""
+    if documents >= 1:
+        raise ModelError(
+            "multiple YAML documents in one file (GitHub reads only one)",
+            event.start_mark.index,
+        )
+    return documents + 1
 
 
 def _check_tag(tag: str, offset: int) -> None:

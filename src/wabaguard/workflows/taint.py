@@ -50,3 +50,16 @@ def union(a: Taint | None, b: Taint | None) -> Taint | None:
     if a is None:
         return b
     return a.union(b)
+
+
+def _minted_sources(taint: Taint) -> frozenset[str]:
+    return frozenset(s for s in taint.sources if s.startswith("minted:"))
+
+
+def is_minted_only(taint: Taint) -> bool:
+    return taint.minted and not (taint.sources - _minted_sources(taint))
+
+
+def from_minting_only(taint: Taint) -> bool:
+    """Made in the job (``$(gcloud auth print-access-token)``), masked or not."""
+    return bool(taint.sources) and not (taint.sources - _minted_sources(taint))

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from wabaguard.findings import Confidence, Kind, Rule, Severity
 from wabaguard.workflows.analysis import Analysis, StepFacts
 from wabaguard.workflows.model import Route
-from wabaguard.workflows.shell import ScriptFacts
-from wabaguard.workflows.shell import is_minted_only as is_minted_only
+from wabaguard.workflows.shells.facts import ScriptFacts
 from wabaguard.workflows.taint import Taint
+from wabaguard.workflows.taint import is_minted_only as is_minted_only
 
 
 def rule(

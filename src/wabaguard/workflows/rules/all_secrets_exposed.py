@@ -14,7 +14,7 @@ RULE = rule(
     "Every secret exposed to one job",
     Severity.HIGH,
     Confidence.HIGH,
-    "reference only the secrets the job needs, one by one (`secrets.NAME`)",
+    "Reference only the secrets the job needs, one by one (`secrets.NAME`)",
 )
 
 

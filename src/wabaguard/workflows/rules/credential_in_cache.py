@@ -15,7 +15,7 @@ RULE = rule(
     "Credential file saved in a cache",
     Severity.HIGH,
     Confidence.MEDIUM,
-    "cache only package directories (`~/.npm`, `~/.m2/repository`) and supply credentials "
+    "Cache only package directories (`~/.npm`, `~/.m2/repository`) and supply credentials "
     "at use time through `env:`",
 )
 

@@ -14,7 +14,7 @@ RULE = rule(
     "Secret selected by a computed name",
     Severity.MEDIUM,
     Confidence.HIGH,
-    "use one environment per target with the same secret name (`environment: ${{ matrix.env "
+    "Use one environment per target with the same secret name (`environment: ${{ matrix.env "
     "}}` + `secrets.DEPLOY_TOKEN`), or list the secrets explicitly",
 )
 

@@ -14,7 +14,7 @@ RULE = rule(
     "Environment dumped while it holds secrets",
     Severity.MEDIUM,
     Confidence.HIGH,
-    "print variable names only (`printenv | cut -d= -f1`), or the specific non-secret "
+    "Print variable names only (`printenv | cut -d= -f1`), or the specific non-secret "
     "variables you need",
 )
 

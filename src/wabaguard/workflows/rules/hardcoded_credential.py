@@ -8,16 +8,16 @@ from collections.abc import Iterator
 from wabaguard.config import Config
 from wabaguard.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
-from wabaguard.workflows.model import Node, Route
+from wabaguard.workflows.model import Job, Node, Route
 from wabaguard.workflows.rules._common import rule, scripts
-from wabaguard.workflows.shell import looks_like_dummy
+from wabaguard.workflows.shells.bash.programs import looks_like_dummy
 
 RULE = rule(
     "hardcoded-credential",
     "Credential written in the workflow file",
     Severity.HIGH,
     Confidence.MEDIUM,
-    "rotate it, store it as an encrypted secret and reference it as `${{ secrets.NAME }}` "
+    "Rotate it, store it as an encrypted secret and reference it as `${{ secrets.NAME }}` "
     "(or use OIDC instead of a long-lived key)",
     reports_secret=True,  # each finding's span is the literal: masked in every output
 )
@@ -76,36 +76,21 @@ def _by_format(value: Node) -> str:
     return ""
 
 
-def _mapping_entries(analysis: Analysis) -> Iterator[tuple[str, Node, Node, Route, str]]:
+_Entry = tuple[str, Node, Node, Route, str]  # key, key node, value node, route, where
+
+
+def _mapping_entries(analysis: Analysis) -> Iterator[_Entry]:
     """(key, key node, value node, route, where) for env: and with: entries everywhere."""
     wf = analysis.wf
-    inputs = wf.doc.root.get("inputs") if wf.is_action else None
-    if inputs is not None and inputs.is_mapping:
-        for k, spec in inputs.str_items():
-            default = spec.get("default") if spec.is_mapping else None
-            if default is not None and default.is_scalar:
-                yield k.value, k, default, ("inputs", k.value, "default"), "inputs"
+    if wf.is_action:
+        yield from _input_defaults(wf.doc.root.get("inputs"))
     for entry in wf.env:
         yield entry.name, entry.key, entry.value, entry.route, "env"
     for job in wf.jobs:
         for entry in job.env:
             yield entry.name, entry.key, entry.value, entry.route, "env"
-        containers: list[tuple[Node, Route]] = []
-        container = job.node.get("container")
-        if container is not None and container.is_mapping:
-            containers.append((container, (*job.route, "container")))
-        services = job.node.get("services")
-        if services is not None and services.is_mapping:
-            for name, service in services.str_items():
-                if service.is_mapping:
-                    containers.append((service, (*job.route, "services", name.value)))
-        for node, where in containers:
-            env = node.get("env")
-            if env is not None and env.is_mapping:
-                for k, v in env.str_items():
-                    if v.is_scalar:
-                        label = "service env" if where[-2] == "services" else "env"
-                        yield k.value, k, v, (*where, "env", k.value), label
+        for node, where in _containers(job):
+            yield from _container_env(node, where)
         for step in job.steps:
             for entry in step.env:
                 yield entry.name, entry.key, entry.value, entry.route, "env"
@@ -115,18 +100,41 @@ def _mapping_entries(analysis: Analysis) -> Iterator[tuple[str, Node, Node, Rout
                         yield k.value, k, v, (*step.route, "with", k.value), "with"
 
 
+def _input_defaults(inputs: Node | None) -> Iterator[_Entry]:
+    """An action's ``inputs: <name>: default:`` values."""
+    if inputs is not None and inputs.is_mapping:
+        for k, spec in inputs.str_items():
+            default = spec.get("default") if spec.is_mapping else None
+            if default is not None and default.is_scalar:
+                yield k.value, k, default, ("inputs", k.value, "default"), "inputs"
+
+
+def _containers(job: Job) -> list[tuple[Node, Route]]:
+    """The job's ``container:`` and ``services:`` mappings, with their routes."""
+    containers: list[tuple[Node, Route]] = []
+    container = job.node.get("container")
+    if container is not None and container.is_mapping:
+        containers.append((container, (*job.route, "container")))
+    services = job.node.get("services")
+    if services is not None and services.is_mapping:
+        for name, service in services.str_items():
+            if service.is_mapping:
+                containers.append((service, (*job.route, "services", name.value)))
+    return containers
+
+
+def _container_env(node: Node, where: Route) -> Iterator[_Entry]:
+    env = node.get("env")
+    if env is not None and env.is_mapping:
+        label = "service env" if where[-2] == "services" else "env"
+        for k, v in env.str_items():
+            if v.is_scalar:
+                yield k.value, k, v, (*where, "env", k.value), label
+
+
 def _container_passwords(analysis: Analysis) -> Iterator[tuple[Node, Route]]:
     for job in analysis.wf.jobs:
-        containers: list[tuple[Node, Route]] = []
-        container = job.node.get("container")
-        if container is not None and container.is_mapping:
-            containers.append((container, (*job.route, "container")))
-        services = job.node.get("services")
-        if services is not None and services.is_mapping:
-            for k, v in services.str_items():
-                if v.is_mapping:
-                    containers.append((v, (*job.route, "services", k.value)))
-        for node, route in containers:
+        for node, route in _containers(job):
             creds = node.get("credentials")
             password = creds.get("password") if creds is not None and creds.is_mapping else None
             if password is not None and password.is_scalar and _literal(password):
@@ -139,10 +147,10 @@ def _container_passwords(analysis: Analysis) -> Iterator[tuple[Node, Route]]:
 _SERVICE_PASSWORD_KEY = re.compile(r"(?i)(passw(or)?d|passwd|(^|[_-])pass$|(^|[_-])pwd$)")
 
 
-def _service_passwords(analysis: Analysis) -> dict[Route, set[str]]:
+def _service_passwords(entries: list[_Entry]) -> dict[Route, set[str]]:
     """Per job route, the literal passwords its service containers set up."""
     found: dict[Route, set[str]] = {}
-    for key, _key_node, value, route, where in _mapping_entries(analysis):
+    for key, _key_node, value, route, where in entries:
         if where == "service env" and _SERVICE_PASSWORD_KEY.search(key) and _literal(value):
             found.setdefault(route[:2], set()).add(value.value.strip())
     return found
@@ -150,8 +158,9 @@ def _service_passwords(analysis: Analysis) -> dict[Route, set[str]]:
 
 def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
     seen: set[int] = set()
-    throwaway = _service_passwords(analysis)
-    for key, _key_node, value, route, where in _mapping_entries(analysis):
+    entries = list(_mapping_entries(analysis))
+    throwaway = _service_passwords(entries)
+    for key, _key_node, value, route, where in entries:
         if id(value) in seen:
             continue
         if value.value.strip() in throwaway.get(route[:2], ()) and not _by_format(value):

@@ -15,7 +15,7 @@ RULE = rule(
     "Runner debug logging enabled in the workflow",
     Severity.LOW,
     Confidence.HIGH,
-    'remove it; use "Re-run with debug logging" for the one run that needs it',
+    'Remove it; use "Re-run with debug logging" for the one run that needs it',
 )
 
 _DEBUG = frozenset({"ACTIONS_STEP_DEBUG", "ACTIONS_RUNNER_DEBUG"})

@@ -14,15 +14,12 @@ RULE = rule(
     "Secret-bearing variable expanded on a command line",
     Severity.MEDIUM,
     Confidence.MEDIUM,
-    "let the program read the variable from its environment, a file or stdin instead of "
+    "Let the program read the variable from its environment, a file or stdin instead of "
     "passing its value as an argument",
 )
 
 
 def check(analysis: Analysis, config: Config) -> Iterator[Finding]:
-    # GitHub's own docs show `cmd "$SECRET"` as acceptable, so teams may turn this off.
-    if not config.option(RULE.id, "enabled", True):
-        return
     for facts, script, route in scripts(analysis):
         for use in script.argv:
             if use.category != "plain" or use.taint.inline or use.taint.dump:

@@ -14,7 +14,7 @@ RULE = rule(
     "Secret expression expanded into a command's arguments",
     Severity.HIGH,
     Confidence.HIGH,
-    "pass the secret through `env:` and let the tool read it from its environment, a file or "
+    "Pass the secret through `env:` and let the tool read it from its environment, a file or "
     "stdin (`--password-stdin`, `curl -H @-`)",
 )
 

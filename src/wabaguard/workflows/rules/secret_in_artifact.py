@@ -21,7 +21,7 @@ RULE = rule(
     "Secret written to a file that is uploaded as an artifact",
     Severity.HIGH,
     Confidence.MEDIUM,
-    "write credentials under `$RUNNER_TEMP` (outside the workspace) and upload only build "
+    "Write credentials under `$RUNNER_TEMP` (outside the workspace) and upload only build "
     "outputs (`path: dist/`)",
 )
 

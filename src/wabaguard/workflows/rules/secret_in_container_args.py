@@ -14,7 +14,7 @@ RULE = rule(
     "Secret in container arguments or options",
     Severity.MEDIUM,
     Confidence.HIGH,
-    "pass the secret through `env:` (the container receives it by name) and let the "
+    "Pass the secret through `env:` (the container receives it by name) and let the "
     "program read it from its environment",
 )
 

@@ -15,7 +15,7 @@ RULE = rule(
     "Secret passed to docker on the command line or as a build argument",
     Severity.HIGH,
     Confidence.HIGH,
-    "use BuildKit secrets (`--secret id=…,env=…` / build-push-action `secrets:`), "
+    "Use BuildKit secrets (`--secret id=…,env=…` / build-push-action `secrets:`), "
     "`docker run -e NAME` without a value, and `docker login --password-stdin`",
 )
 

@@ -14,7 +14,7 @@ RULE = rule(
     "Secret written to the job summary",
     Severity.MEDIUM,
     Confidence.HIGH,
-    "write only non-secret facts (commit, environment, status) to `$GITHUB_STEP_SUMMARY`",
+    "Write only non-secret facts (commit, environment, status) to `$GITHUB_STEP_SUMMARY`",
 )
 
 

@@ -8,14 +8,14 @@ from wabaguard.config import Config
 from wabaguard.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
 from wabaguard.workflows.rules._common import rule, scripts, what
-from wabaguard.workflows.shell import url_part
+from wabaguard.workflows.shells.facts import url_part
 
 RULE = rule(
     "secret-in-url",
     "Secret embedded in a URL",
     Severity.HIGH,
     Confidence.HIGH,
-    "send the credential in a header read from stdin (`curl -H @-`) or a credential helper; "
+    "Send the credential in a header read from stdin (`curl -H @-`) or a credential helper; "
     "never put it in the URL (user:password, path or query string)",
 )
 

@@ -14,7 +14,7 @@ RULE = rule(
     "Secret printed to the build log",
     Severity.MEDIUM,
     Confidence.HIGH,
-    'print a presence check instead (`[ -n "$TOKEN" ]`, `${#TOKEN}`), never the value',
+    'Print a presence check instead (`[ -n "$TOKEN" ]`, `${#TOKEN}`), never the value',
 )
 
 

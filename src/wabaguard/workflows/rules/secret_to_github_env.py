@@ -8,14 +8,14 @@ from wabaguard.config import Config
 from wabaguard.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
 from wabaguard.workflows.rules._common import rule, scripts, what
-from wabaguard.workflows.shell import from_minting_only
+from wabaguard.workflows.taint import from_minting_only
 
 RULE = rule(
     "secret-to-github-env",
     "Secret persisted to GITHUB_ENV or step outputs",
     Severity.MEDIUM,
     Confidence.HIGH,
-    "reference the secret in the `env:` of each step that needs it instead of copying it "
+    "Reference the secret in the `env:` of each step that needs it instead of copying it "
     "into `$GITHUB_ENV`/`$GITHUB_OUTPUT`",
 )
 

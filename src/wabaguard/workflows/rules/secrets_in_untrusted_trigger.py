@@ -16,7 +16,7 @@ RULE = rule(
     "Secrets available to pull-request code under a privileged trigger",
     Severity.CRITICAL,
     Confidence.MEDIUM,
-    "build untrusted code in a `pull_request` workflow without secrets; let the privileged "
+    "Build untrusted code in a `pull_request` workflow without secrets; let the privileged "
     "workflow consume only its results, behind an `environment:` with reviewers",
 )
 

@@ -14,7 +14,7 @@ RULE = rule(
     "All secrets passed to a reusable workflow",
     Severity.MEDIUM,
     Confidence.HIGH,
-    "pass only the secrets the called workflow declares (`secrets: {name: ${{ secrets.X }}}`);"
+    "Pass only the secrets the called workflow declares (`secrets: {name: ${{ secrets.X }}}`);"
     " environment secrets currently need `inherit`, suppress this line if that is why",
 )
 

@@ -14,7 +14,7 @@ RULE = rule(
     "Shell tracing prints secret-bearing commands",
     Severity.MEDIUM,
     Confidence.HIGH,
-    "turn tracing off around commands that use secrets (`{ set +x; } 2>/dev/null`) or drop "
+    "Turn tracing off around commands that use secrets (`{ set +x; } 2>/dev/null`) or drop "
     "`-x` from the shell",
 )
 

@@ -14,7 +14,7 @@ RULE = rule(
     "Transformed secret printed where masking cannot recognise it",
     Severity.HIGH,
     Confidence.MEDIUM,
-    'register the derived value with `echo "::add-mask::$VALUE"` before any output, or '
+    'Register the derived value with `echo "::add-mask::$VALUE"` before any output, or '
     "write it to a file under `$RUNNER_TEMP` instead of printing it",
 )
 

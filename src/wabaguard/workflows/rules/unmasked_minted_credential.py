@@ -15,7 +15,7 @@ RULE = rule(
     "Minted credential used before it is masked",
     Severity.HIGH,
     Confidence.MEDIUM,
-    'run `echo "::add-mask::$VALUE"` right after creating the credential, before printing, '
+    'Run `echo "::add-mask::$VALUE"` right after creating the credential, before printing, '
     "exporting or passing it anywhere",
 )
 

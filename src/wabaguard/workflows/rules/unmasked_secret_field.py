@@ -14,7 +14,7 @@ RULE = rule(
     "Field of a structured secret escapes masking",
     Severity.HIGH,
     Confidence.HIGH,
-    "store each sensitive value as its own secret and reference it directly",
+    "Store each sensitive value as its own secret and reference it directly",
 )
 
 

@@ -9,14 +9,14 @@ from wabaguard.findings import Confidence, Severity
 from wabaguard.workflows.analysis import Analysis, Finding
 from wabaguard.workflows.model import EnvEntry
 from wabaguard.workflows.rules._common import rule, scripts
-from wabaguard.workflows.shell import verbose_env
+from wabaguard.workflows.shells.bash.programs import verbose_env
 
 RULE = rule(
     "verbose-client-with-secrets",
     "Verbose client logs credentials",
     Severity.MEDIUM,
     Confidence.MEDIUM,
-    "drop the verbose/trace flag (use `curl -sS --fail-with-body`); debug locally, not in CI "
+    "Drop the verbose/trace flag (use `curl -sS --fail-with-body`); debug locally, not in CI "
     "with real credentials",
 )
 
