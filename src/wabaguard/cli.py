@@ -650,6 +650,7 @@ def rotation(
     from wabaguard.online import rotation as check
     from wabaguard.online.rotation_command import refuse_credentials_in_arguments, run
     from wabaguard.online.rotation_report import render as render_rotation
+    from wabaguard.online.rotation_report import summary_line as rotation_summary
     from wabaguard.registry import rule_ids
 
     given = [*repos, org or "", max_age or "", warn_within or "", *patterns, fmt, output or ""]
@@ -686,6 +687,8 @@ def rotation(
     _write(output, render_rotation(fmt, outcome, rules, color), color)
     for extra_fmt, dest in extra_reports:
         _write(dest, render_rotation(extra_fmt, outcome, rules, False))
+    if output is not None and output != "-":
+        click.echo(rotation_summary(outcome), err=True)  # the report went to a file
     if outcome.result.errors:
         n = len(outcome.result.errors)
         click.echo(

@@ -11,7 +11,7 @@ from wabaguard.findings import Rule
 def all_rules() -> tuple[Rule, ...]:
     from wabaguard import detectors, workflows
     from wabaguard.builtin import builtin_rules
-    from wabaguard.online_rules import online_rules
+    from wabaguard.online.rules import online_rules  # data only: no network code
     from wabaguard.suppressions import INVALID_SUPPRESSION
 
     rules = (

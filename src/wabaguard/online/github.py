@@ -39,7 +39,7 @@ PERMISSIONS = {
     "repo-secrets": '"Secrets" repository permission (read)',
     "repo-org-secrets": '"Secrets" repository permission (read)',
     "environments": '"Actions" repository permission (read)',
-    "environment-secrets": '"Environments" repository permission (read)',
+    "environment-secrets": '"Environments" and "Secrets" repository permissions (read)',
     "dependabot": '"Dependabot secrets" repository permission (read)',
     "org-secrets": '"Secrets" organization permission (read)',
     "org-dependabot": '"Dependabot secrets" organization permission (read)',

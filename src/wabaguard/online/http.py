@@ -116,7 +116,13 @@ class HttpClient:
         self.base_url = self.base_url.rstrip("/")
         self._secrets = tuple(v for v in self.secret_headers.values() if v)
         self._origin = check_base_url(self.base_url, sends_credentials=bool(self._secrets))
-        self._opener = urllib.request.build_opener(_NoRedirects())
+        handlers: list[urllib.request.BaseHandler] = [_NoRedirects()]
+        if self._origin.startswith("http:"):
+            # Plain http is for loopback only: never hand the credential to a proxy (the
+            # environment's HTTP_PROXY) on the way. https goes through proxies as usual (the
+            # proxy sees a CONNECT tunnel, not the headers).
+            handlers.append(urllib.request.ProxyHandler({}))
+        self._opener = urllib.request.build_opener(*handlers)
         self.requests = 0  # requests sent, retries included (tests count them)
 
     @property
@@ -278,7 +284,10 @@ class HttpClient:
         return None
 
     def _rate_limited(self, response: Response, wait: float, *, gave_up: bool) -> HttpError:
-        until = time.strftime("%H:%M:%S UTC", time.gmtime(self.clock() + wait))
+        try:
+            until = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.clock() + wait))
+        except (OverflowError, OSError, ValueError):  # a server's absurd wait
+            until = "a time too far ahead to show"
         if gave_up:
             text = (
                 f"{self._origin} is still rate limiting after {self.retry.max_retries} "

@@ -31,7 +31,7 @@ from typing import Any
 from wabaguard.builder import Draft, FileFindings
 from wabaguard.config import Config, ConfigError
 from wabaguard.findings import ScanError, Severity
-from wabaguard.online_rules import STALE_CREDENTIAL
+from wabaguard.online.rules import STALE_CREDENTIAL
 from wabaguard.scan import ScanResult
 
 DEFAULT_MAX_AGE = 90

@@ -51,9 +51,10 @@ def collect_github(
         try:
             return listing()
         except GitHubError as exc:
-            out.errors.append(ScanError(label, exc.message))
             if exc.stops_everything:
+                out.errors.append(ScanError(label, f"{exc.message}; nothing more was asked"))
                 raise _Stop from None
+            out.errors.append(ScanError(label, exc.message))
             return None
 
     def secrets(

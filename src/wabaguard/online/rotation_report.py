@@ -6,6 +6,7 @@ findings carry the same facts as properties and a logical location naming the se
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from wabaguard.reporters._printable import printable
@@ -26,9 +27,30 @@ def render(fmt: str, outcome: Outcome, rules: tuple[Rule, ...], color: bool = Fa
         return render_text(outcome, color=color)
     if fmt == "markdown":
         return render_markdown(outcome)
+    if fmt == "github":
+        return render_github(outcome)
     from wabaguard.reporters import render as shared
 
     return shared(fmt, outcome.result, rules, color)
+
+
+def render_github(outcome: Outcome) -> str:
+    """Workflow commands: an annotation of the run per finding (the shared reporter's), and
+    per listing that could not be read (not "a file wabaguard could not analyse")."""
+    from wabaguard.reporters.github import escape_data, escape_property, render_github
+
+    result = outcome.result
+    lines = [render_github(replace(result, errors=[]))]
+    title = escape_property("wabaguard rotation: a listing could not be read")
+    for error in result.errors:
+        message = escape_data(f"{error.path}: {error.message}")
+        lines.append(f"::error title={title}::{message}\n")
+    return "".join(lines)
+
+
+def summary_line(outcome: Outcome) -> str:
+    """One line for stderr when the report went to a file."""
+    return f"wabaguard rotation: {_counts(outcome.result.findings)}; {_coverage(outcome.summary)}"
 
 
 def _row(f: Finding) -> tuple[str, str, str, str]:

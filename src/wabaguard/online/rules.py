@@ -1,8 +1,10 @@
-"""Rules whose findings the online capabilities make (``wabaguard.online``), declared here.
+"""The rules whose findings the online capabilities make: data only.
 
-They are data, outside ``online/``, so that the registry (and with it ``rules``, ``explain``,
-SARIF and the config's rule-id checks) can list them without importing anything that can
-reach the network: nothing offline imports ``online/``.
+The registry (and with it ``rules``, ``explain``, SARIF and the config's rule-id checks)
+lists them, so this module is the one part of ``wabaguard.online`` that offline code may
+import: it imports nothing but ``wabaguard.findings``, and the package's ``__init__`` imports
+nothing at all. ``tests/rotation/test_isolation.py`` holds both to that: a scan, the hook and
+``wabaguard rules`` never load the network modules (``http``, ``github``, ``rotation*``).
 """
 
 from __future__ import annotations

@@ -79,7 +79,6 @@ class FakeGitHub:
         self._server.server_close()
 
     def repository(self, full: str, owner_type: str = "Organization") -> None:
-        owner, name = full.split("/")
         self.routes[f"/repos/{full}"] = repo_object(full, owner_type)
 
     def secrets(self, path: str, *items: dict[str, Any]) -> None:
@@ -151,12 +150,16 @@ class FakeGitHub:
         page = int(query.get("page", "1"))
         pages = max(1, -(-len(route.items) // per_page))
         chunk = route.items[(page - 1) * per_page : page * per_page]
-        body: Any = chunk if route.key is None else {"total_count": len(route.items), route.key: chunk}
+        body: Any = (
+            chunk if route.key is None else {"total_count": len(route.items), route.key: chunk}
+        )
         links = []
         origin = self.link_origin or self.url
         for rel, number in (("prev", page - 1), ("next", page + 1), ("last", pages), ("first", 1)):
             if 1 <= number <= pages and number != page:
-                q = urllib.parse.urlencode({"per_page": query.get("per_page", "30"), "page": number})
+                q = urllib.parse.urlencode(
+                    {"per_page": query.get("per_page", "30"), "page": number}
+                )
                 links.append(f'<{origin}{urllib.parse.quote(path)}?{q}>; rel="{rel}"')
         return Reply(200, body, {"Link": ", ".join(links)} if links else {})
 
@@ -189,7 +192,9 @@ def environment_object(full: str, name: str, number: int) -> dict[str, Any]:
     }
 
 
-def secret(name: str, updated: str, created: str = "2019-08-10T14:59:22Z", **extra: str) -> dict[str, Any]:
+def secret(
+    name: str, updated: str, created: str = "2019-08-10T14:59:22Z", **extra: str
+) -> dict[str, Any]:
     return {"name": name, "created_at": created, "updated_at": updated, **extra}
 
 
