@@ -14,6 +14,7 @@ Every request is recorded (path, query, headers), so tests can assert where the 
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import json
 import threading
@@ -25,6 +26,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 DOCS = "https://docs.github.com/rest"
+
+# "Today" for every rotation test (the hidden --now option), so ages and due dates are exact.
+TODAY = dt.date(2026, 12, 7)
+NOW = TODAY.isoformat()
+
+
+def ago(days: int, hour: int = 12) -> str:
+    """GitHub's timestamp for ``days`` before TODAY."""
+    day = TODAY - dt.timedelta(days=days)
+    return f"{day.isoformat()}T{hour:02d}:00:00Z"
 
 
 @dataclass
@@ -61,7 +72,9 @@ class FakeGitHub:
         self.link_origin = ""  # "" = this server; else next links point there
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     # -- setup ------------------------------------------------------------------------
 

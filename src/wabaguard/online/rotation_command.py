@@ -51,10 +51,9 @@ def collect_github(
         try:
             return listing()
         except GitHubError as exc:
-            if exc.stops_everything:
-                out.errors.append(ScanError(label, f"{exc.message}; nothing more was asked"))
-                raise _Stop from None
             out.errors.append(ScanError(label, exc.message))
+            if exc.stops_everything:
+                raise _Stop from None
             return None
 
     def secrets(
@@ -113,7 +112,9 @@ def collect_github(
                 ):
                     repository(full, org_visible=False)
     except _Stop:
-        pass
+        if out.listings:  # a partial report: say why it ends here
+            last = out.errors[-1]
+            out.errors[-1] = ScanError(last.path, f"{last.message}; nothing more was asked")
     out.credentials = _once(out.credentials)
     return out
 
