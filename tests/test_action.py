@@ -519,7 +519,9 @@ def test_install_step_installs_the_actions_own_code(
     runner = ActionRunner(tmp_path, repo, None, action_path, extra_env=offline_pip)
 
     first = runner.run()
-    assert first.ran == ["venv", "install", "changed", "scan"], first.stdout + first.stderr
+    assert first.ran == ["venv", "install", "changed", "rotation", "scan"], (
+        first.stdout + first.stderr
+    )
     exe = Path(first.steps["install"]["wabaguard"])
     venv = Path(first.steps["venv"]["dir"])
     assert venv.parent == runner.runner_temp and venv.name.startswith("wabaguard-venv-")

@@ -587,7 +587,9 @@ def demo(fmt: str) -> int:
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.option("--repo", "repos", multiple=True, metavar="OWNER/NAME", help="A repository.")
+@click.option(
+    "--repo", "repos", multiple=True, metavar="OWNER/NAME", help="A repository (repeatable)."
+)
 @click.option("--org", metavar="ORG", help="An organisation's own secrets.")
 @click.option("--all-repos", is_flag=True, help="With --org: also every repository's.")
 @click.option("--inventory", is_flag=True, help="The config's rotation.inventory (no network).")

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_github import NOW, FakeGitHub
 
 import fakes
+from rotation.fake_github import NOW, FakeGitHub
 
 TOKEN_VARIABLES = ("WABAGUARD_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN")
 

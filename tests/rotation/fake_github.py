@@ -55,7 +55,7 @@ class Reply:
 
 @dataclass
 class Listing:
-    key: str | None  # "secrets", "environments"; None: a bare array
+    field: str | None  # the page's member holding the items; None: a bare array
     items: list[Any]
 
 
@@ -164,7 +164,7 @@ class FakeGitHub:
         pages = max(1, -(-len(route.items) // per_page))
         chunk = route.items[(page - 1) * per_page : page * per_page]
         body: Any = (
-            chunk if route.key is None else {"total_count": len(route.items), route.key: chunk}
+            chunk if route.field is None else {"total_count": len(route.items), route.field: chunk}
         )
         links = []
         origin = self.link_origin or self.url

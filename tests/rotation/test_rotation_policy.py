@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_github import NOW, TODAY
+
+from rotation.fake_github import NOW, TODAY
 
 
 @pytest.fixture
