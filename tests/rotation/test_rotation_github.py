@@ -540,3 +540,21 @@ def test_plain_http_to_loopback_never_goes_through_a_proxy(
     result = rotation("--repo", REPO, "-f", "json")
     assert result.code == 1, result.err
     assert github.requests
+
+
+def test_a_clean_repository(rotation: Any, github: FakeGitHub, tmp_path: Any) -> None:
+    github.repository(REPO)
+    github.secrets(SECRETS, secret("WHATSAPP_TOKEN", ago(10)), secret("NPM_TOKEN", ago(900)))
+    github.environments(REPO)
+    github.secrets(f"/repos/{REPO}/actions/organization-secrets")
+    github.secrets(f"/repos/{REPO}/dependabot/secrets")
+    summary = tmp_path / "summary.md"
+    result = rotation("--repo", REPO, "--report", f"markdown={summary}")
+    assert result.code == 0, result.err
+    assert "AGE" not in result.out
+    assert result.out.splitlines()[-1] == (
+        "0 overdue, 0 due soon; 2 credentials listed, 1 checked (1 without a WhatsApp, Meta or "
+        "BSP credential name: --all checks every one)"
+    )
+    text = summary.read_text(encoding="utf-8")
+    assert "No credential is older than the 90-day rotation policy, as of 2026-12-07" in text
