@@ -655,10 +655,10 @@ def rotation(
     from wabaguard.online.rotation_report import summary_line as rotation_summary
     from wabaguard.registry import rule_ids
 
-    given = [*repos, org or "", max_age or "", warn_within or "", *patterns, fmt, output or ""]
+    given = [max_age or "", warn_within or "", *patterns, fmt, output or ""]
     given += [*reports, fail_on or "", api_url or "", config_path or "", now or ""]
     try:
-        refuse_credentials_in_arguments(given, ctx.args)
+        refuse_credentials_in_arguments(given, ctx.args, names=[*repos, org or ""])
         if fmt not in FORMATS:
             raise check.RotationError(f"--format: choose from {', '.join(FORMATS)}")
         extra_reports = _parse_reports(reports)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import fakes
 from rotation.fake_github import FakeGitHub, Reply, ago, org_secret, rate_limited, secret
 
 REPO = "acme/app"
@@ -558,3 +559,29 @@ def test_a_clean_repository(rotation: Any, github: FakeGitHub, tmp_path: Any) ->
     )
     text = summary.read_text(encoding="utf-8")
     assert "No credential is older than the 90-day rotation policy, as of 2026-12-07" in text
+
+
+def test_a_long_mixed_case_repository_name_is_not_a_token(
+    rotation: Any, github: FakeGitHub
+) -> None:
+    full = "acme/WhatsAppWebhookRelayService2024Edition"
+    github.repository(full)
+    github.secrets(f"/repos/{full}/actions/secrets", secret("WA_TOKEN", ago(100)))
+    github.environments(full)
+    github.secrets(f"/repos/{full}/actions/organization-secrets")
+    github.secrets(f"/repos/{full}/dependabot/secrets")
+    result = rotation("--repo", full, "-f", "json")
+    assert result.code == 1, result.err
+    assert by_location(result)[f"{full}: repo: WA_TOKEN"]
+
+
+def test_a_token_given_as_a_target_is_never_echoed(
+    rotation: Any, github: FakeGitHub, token: str
+) -> None:
+    for value in (token, fakes.alnum(40, seed=7)):
+        for option in ("--repo", "--org"):
+            result = rotation(option, value)
+            assert result.code == 2
+            assert value not in result.err
+            assert value[4:20] not in result.err
+    assert github.requests == []

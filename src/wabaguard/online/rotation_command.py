@@ -170,15 +170,23 @@ def looks_like_token(value: str) -> bool:
     return False
 
 
-def refuse_credentials_in_arguments(values: Iterable[str], extra: Sequence[str]) -> None:
+def refuse_credentials_in_arguments(
+    values: Iterable[str], extra: Sequence[str], names: Iterable[str] = ()
+) -> None:
     """``RotationError`` when an argument looks like (or is named as) a token, or is not
-    an option of the command (shown by name only: it may be a credential)."""
+    an option of the command (shown by name only: it may be a credential).
+
+    ``names`` (repository and organisation names) are held to the known token formats only:
+    a long mixed-case repository name is not a random token."""
     for item in extra:
         name = item.partition("=")[0]
         if name in TOKEN_OPTIONS or looks_like_token(item):
             raise RotationError(TOKEN_REFUSED)
     for value in values:
         if looks_like_token(value):
+            raise RotationError(TOKEN_REFUSED)
+    for value in names:
+        if _TOKEN_SHAPES.search(value):
             raise RotationError(TOKEN_REFUSED)
     for item in extra:
         if item.startswith("-"):
@@ -189,6 +197,11 @@ def refuse_credentials_in_arguments(values: Iterable[str], extra: Sequence[str])
         )
 
 
+def _shown(value: str) -> str:
+    """A bad target as the message shows it: not at all when it could be a credential."""
+    return "(not shown: it may be a credential)" if looks_like_token(value) else repr(value[:80])
+
+
 _REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
 _ORG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
 
@@ -196,9 +209,9 @@ _ORG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
 def check_targets(repos: Sequence[str], org: str | None, inventory: bool, all_repos: bool) -> None:
     for repo in repos:
         if not _REPO.fullmatch(repo) or repo.split("/")[1] in (".", ".."):
-            raise RotationError(f"--repo {repo[:80]!r}: expected OWNER/NAME")
+            raise RotationError(f"--repo {_shown(repo)}: expected OWNER/NAME")
     if org is not None and not _ORG.fullmatch(org):
-        raise RotationError(f"--org {org[:80]!r}: expected an organisation's login")
+        raise RotationError(f"--org {_shown(org)}: expected an organisation's login")
     if all_repos and org is None:
         raise RotationError("--all-repos needs --org ORG")
     if not repos and org is None and not inventory:
