@@ -69,7 +69,8 @@ def artifact_locations(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for run in doc["runs"]:
         for result in run.get("results", []):
             for location in result.get("locations", []) + result.get("relatedLocations", []):
-                yield location["physicalLocation"]["artifactLocation"]
+                if "physicalLocation" in location:  # else a logical location only
+                    yield location["physicalLocation"]["artifactLocation"]
         for invocation in run.get("invocations", []):
             for note in invocation.get("toolExecutionNotifications", []):
                 for location in note.get("locations", []):

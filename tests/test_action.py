@@ -178,6 +178,7 @@ class ActionRunner:
         with_: Mapping[str, str] | None = None,
         base_ref: str = "",
         stop_after: str | None = None,
+        github_context: Mapping[str, str] | None = None,
     ) -> Run:
         action = load_action()
         inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
@@ -185,6 +186,8 @@ class ActionRunner:
         assert not unknown, f"not inputs of action.yml: {unknown}"
         inputs.update(with_ or {})
         github = {"action_path": str(self.action_path), "base_ref": base_ref}
+        github |= {"repository": "acme/app", "api_url": "https://api.github.com"}
+        github |= github_context or {}
         steps: dict[str, dict[str, str]] = {}
         stdout, stderr, ran = [], [], []
         status = 0
@@ -334,14 +337,18 @@ def test_repository_with_a_finding(tmp_path: Path, shim: Path | None, secret: st
 
     assert result.status == 1, result.stderr
     if shim is not None:
-        assert result.ran == ["venv", "changed", "scan"]
+        assert result.ran == ["venv", "changed", "rotation", "scan"]
     found = annotations(result.stdout)
     assert len(found) == 1, result.stdout
     assert found[0].startswith("::error file=app/settings.py,line=1,")
     assert "aws-access-key" in found[0]
 
     assert result.steps["scan"]["findings"] == "1"
-    assert result.outputs == {"findings": "1", "sarif-file": "wabaguard.sarif"}
+    assert result.outputs == {
+        "findings": "1",
+        "sarif-file": "wabaguard.sarif",
+        "stale-credentials": "",
+    }
 
     assert result.summary.startswith("## wabaguard")
     assert "**1 finding**" in result.summary
@@ -369,7 +376,11 @@ def test_repository_without_findings(tmp_path: Path, shim: Path | None) -> None:
 
     assert result.status == 0, result.stdout + result.stderr
     assert annotations(result.stdout) == []
-    assert result.outputs == {"findings": "0", "sarif-file": "out/wabaguard.sarif"}
+    assert result.outputs == {
+        "findings": "0",
+        "sarif-file": "out/wabaguard.sarif",
+        "stale-credentials": "",
+    }
     assert "No findings" in result.summary
     sarif = assert_valid_sarif(repo / "out" / "wabaguard.sarif")
     assert sarif["runs"][0]["results"] == []
@@ -382,7 +393,7 @@ def test_fail_on_critical_lets_a_high_finding_pass(
     result = ActionRunner(tmp_path, repo, shim).run({"fail-on": "critical"})
 
     assert result.status == 0, result.stdout + result.stderr
-    assert result.outputs == {"findings": "1", "sarif-file": ""}  # still reported
+    assert result.outputs == {"findings": "1", "sarif-file": "", "stale-credentials": ""}
     assert len(annotations(result.stdout)) == 1
     assert not (repo / "wabaguard.sarif").exists()
     assert secret not in result.everything()
@@ -508,7 +519,9 @@ def test_install_step_installs_the_actions_own_code(
     runner = ActionRunner(tmp_path, repo, None, action_path, extra_env=offline_pip)
 
     first = runner.run()
-    assert first.ran == ["venv", "install", "changed", "scan"], first.stdout + first.stderr
+    assert first.ran == ["venv", "install", "changed", "rotation", "scan"], (
+        first.stdout + first.stderr
+    )
     exe = Path(first.steps["install"]["wabaguard"])
     venv = Path(first.steps["venv"]["dir"])
     assert venv.parent == runner.runner_temp and venv.name.startswith("wabaguard-venv-")

@@ -141,6 +141,18 @@ def test_a_violation_is_reported(tmp_path: Path) -> None:
         fake.unlink()
 
 
+def test_the_network_features_rules_are_data() -> None:
+    """``online/rules.py`` is what the registry (so every scan) loads of ``online/``: it may
+    import the core only, and the package's ``__init__`` nothing at all."""
+    rules = PACKAGE / "online" / "rules.py"
+    targets = {t for t, _, _ in imports(rules.read_text(encoding="utf-8"))}
+    assert {t for t in targets if t.startswith("wabaguard.")} <= {
+        t for t in targets if t.startswith("wabaguard.core.")
+    }
+    init = PACKAGE / "online" / "__init__.py"
+    assert not [t for t, _, _ in imports(init.read_text(encoding="utf-8"))]
+
+
 def test_the_registry_names_only_capability_rule_lists() -> None:
     from wabaguard.core import registry
 
@@ -171,6 +183,8 @@ def test_the_hook_path_loads_no_network_code_and_no_other_command(
     assert rc == 0
     assert "wabaguard.cli.scan" in loaded  # the probe really ran the scan
     assert "wabaguard.credentials.engine" in loaded
-    assert not [m for m in loaded if m.startswith("wabaguard.online")]
+    # The registry reads the network features' rules (pure data); no network code loads.
+    network = [m for m in loaded if m.startswith("wabaguard.online")]
+    assert set(network) <= {"wabaguard.online", "wabaguard.online.rules"}, network
     others = {"audit", "baseline", "demo", "rules", "plugin_path"}
     assert not [m for m in loaded if m.split(".")[-1] in others and m.startswith("wabaguard.cli")]

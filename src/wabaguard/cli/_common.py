@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -158,3 +158,27 @@ def finish(
         )
         return EXIT_USAGE
     return EXIT_CLEAN
+
+
+def parse_reports(reports: Sequence[str]) -> list[tuple[str, str]]:
+    parsed = []
+    for item in reports:
+        fmt, sep, dest = item.partition("=")
+        if not sep or fmt not in FORMATS or not dest:
+            raise fail(
+                f"--report {item!r}: expected FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}"
+            )
+        parsed.append((fmt, dest))
+    return parsed
+
+
+def with_options(options: Sequence[Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    """Apply click options kept in a tuple (in --help order), so a command with many options
+    stays a short function."""
+
+    def apply(function: Any) -> Any:
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return apply

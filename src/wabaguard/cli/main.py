@@ -26,6 +26,7 @@ COMMANDS = {
     "demo": "wabaguard.cli.demo:demo",
     "explain": "wabaguard.cli.rules:explain",
     "plugin-path": "wabaguard.cli.plugin_path:plugin_path",
+    "rotation": "wabaguard.cli.rotation:rotation",
     "rules": "wabaguard.cli.rules:rules",
     "scan": "wabaguard.cli.scan:scan",
 }

@@ -24,6 +24,8 @@ from wabaguard.cli._common import (
     exclude_option,
     fail,
     finish,
+    parse_reports,
+    with_options,
 )
 from wabaguard.core import redact
 from wabaguard.core.builder import FileFindings
@@ -277,18 +279,6 @@ def _choose_jobs(jobs: int | None, candidates: Sequence[Candidate]) -> int:
 # -- the command ------------------------------------------------------------------------------
 
 
-def _parse_reports(reports: Sequence[str]) -> list[tuple[str, str]]:
-    parsed = []
-    for item in reports:
-        fmt, sep, dest = item.partition("=")
-        if not sep or fmt not in FORMATS or not dest:
-            raise fail(
-                f"--report {item!r}: expected FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}"
-            )
-        parsed.append((fmt, dest))
-    return parsed
-
-
 def _read_files_from(source: str) -> list[str]:
     try:
         if source == "-":
@@ -332,7 +322,7 @@ def _progress_enabled(no_progress: bool) -> bool:
     )
 
 
-# The scan command's options, in --help order (applied by ``_options``).
+# The scan command's options, in --help order (applied by ``with_options``).
 _SCAN_OPTIONS: tuple[Callable[[Any], Any], ...] = (
     click.option(
         "-f",
@@ -402,18 +392,9 @@ _SCAN_OPTIONS: tuple[Callable[[Any], Any], ...] = (
 )
 
 
-def _options(options: Sequence[Callable[[Any], Any]]) -> Callable[[Any], Any]:
-    def apply(function: Any) -> Any:
-        for option in reversed(options):
-            function = option(function)
-        return function
-
-    return apply
-
-
 @click.command("scan")
 @click.argument("paths", nargs=-1, type=click.Path())
-@_options(_SCAN_OPTIONS)
+@with_options(_SCAN_OPTIONS)
 def scan(
     paths: tuple[str, ...],
     fmt: str,
@@ -434,7 +415,7 @@ def scan(
     from wabaguard.core.findings import Severity
 
     cwd = os.getcwd()
-    extra_reports = _parse_reports(reports)
+    extra_reports = parse_reports(reports)
     _check_destinations(output, extra_reports, baseline)
     _check_named_paths(paths, cwd)
     targets = list(paths)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from wabaguard.core import redact
-from wabaguard.core.findings import Confidence, Finding, Kind, Related, Rule, fingerprint
+from wabaguard.core.findings import Confidence, Finding, Kind, Related, Rule, Severity, fingerprint
 from wabaguard.core.suppressions import INVALID_SUPPRESSION, Pragma, parse_pragma
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ class Draft:
         "rule",
         "secret",
         "secret_hash",
+        "severity",
     )
 
     def __init__(
@@ -69,6 +70,7 @@ class Draft:
         properties: Mapping[str, Any] | None = None,
         notes: tuple[str, ...] = (),
         logical_location: str = "",
+        severity: Severity | None = None,
     ) -> None:
         self.rule: Final = rule
         self.line: Final = line  # 1-based
@@ -84,6 +86,9 @@ class Draft:
         self.properties: Final = properties or {}  # JSON values, never a secret
         self.notes: Final = notes
         self.logical_location: Final = logical_location  # see Finding.logical_location
+        # None: the rule's (or the config's override). Set for a finding that is milder than
+        # its rule by nature (a credential due for rotation soon, not yet overdue).
+        self.severity: Final = severity
 
     @property
     def is_secret_span(self) -> bool:
@@ -162,7 +167,7 @@ class FileFindings:
         return Finding(
             rule=rule.id,
             title=rule.title,
-            severity=self.config.severity.get(rule.id, rule.severity),
+            severity=draft.severity or self.config.severity.get(rule.id, rule.severity),
             confidence=draft.confidence or rule.confidence,
             path=self.path,
             line=draft.line,

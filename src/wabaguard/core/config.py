@@ -42,6 +42,9 @@ class Config:
     fail_on: Severity = Severity.LOW
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     entropy: bool = False
+    # The `rotation` table, as written: only `wabaguard rotation` reads (and validates) it,
+    # so a scan never pays for it (wabaguard.online.rotation.RotationPolicy.from_config).
+    rotation: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""  # where it was read from, for messages
     # The directory ``exclude`` patterns are relative to; None: the working directory.
     base_dir: str | None = None
@@ -51,6 +54,7 @@ class Config:
 
 
 _KNOWN_KEYS = {"exclude", "disable", "severity", "fail-on", "max-file-size", "entropy", "rules"}
+_KNOWN_KEYS |= {"rotation"}  # a table only `wabaguard rotation` reads
 # Per-rule options: ``[rules.ID] enabled = false`` is ``disable = ["ID"]``, and
 # ``[rules.ID] severity = "low"`` is ``[severity] ID = "low"``.
 _RULE_KEYS = {"enabled", "severity"}
@@ -191,6 +195,9 @@ def parse_config(
     entropy = section.get("entropy", False)
     if not isinstance(entropy, bool):
         raise ConfigError(f"{where}: entropy must be true or false")
+    rotation = section.get("rotation", {})
+    if not isinstance(rotation, dict):
+        raise ConfigError(f"{where}: rotation must be a table")
     return Config(
         exclude=tuple(exclude),
         disable=frozenset(disable),
@@ -198,6 +205,7 @@ def parse_config(
         fail_on=fail_on,
         max_file_size=max_size,
         entropy=entropy,
+        rotation=rotation,
         source=where,
     )
 

@@ -45,6 +45,7 @@ class Kind(str, enum.Enum):
     CREDENTIAL = "credential"
     WORKFLOW = "workflow"
     SUPPRESSION = "suppression"  # about a suppression comment itself
+    ROTATION = "rotation"  # about when a credential was last rotated (not a place in a file)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ RULE_SOURCES = (
     "wabaguard.credentials.detectors:all_rules",
     "wabaguard.workflows:all_rules",
     "wabaguard.credentials.builtin:builtin_rules",
+    "wabaguard.online.rules:online_rules",  # rule data only: no network code is imported
 )
 
 
