@@ -262,6 +262,26 @@ def _exit_with(rv: Any, **_: Any) -> None:
     "unless a finding already fails the run (exit 1).",
 )
 @click.option("--no-progress", is_flag=True, help="Never show a progress line.")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Send each credential found to its issuer (Meta, MessageBird, Infobip, 360dialog) "
+    "for a read-only check: active, invalid or unverifiable, and what it can reach "
+    "(see docs/verification.md). Off by default.",
+)
+@click.option(
+    "--only-active",
+    is_flag=True,
+    help="With --verify: report only findings about credentials verified active.",
+)
+@click.option(
+    "--verify-timeout",
+    type=click.FloatRange(min=0.1, max=120),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --verify: timeout of each request to an issuer.",
+)
 def scan(
     paths: tuple[str, ...],
     fmt: str,
@@ -277,10 +297,15 @@ def scan(
     files_from: str | None,
     fail_on_error: bool,
     no_progress: bool,
+    verify: bool,
+    only_active: bool,
+    verify_timeout: float,
 ) -> int:
     """Scan files and directories (default: the current directory)."""
     from wabaguard.findings import Severity
 
+    if only_active and not verify:
+        raise _fail("--only-active needs --verify (it filters on the live check's verdicts)")
     cwd = os.getcwd()
     extra_reports = _parse_reports(reports)
     _check_destinations(output, extra_reports, baseline)
@@ -309,12 +334,20 @@ def scan(
         except ConfigError as exc:
             raise _fail(str(exc)) from None
         extra_excludes.append("/" + Path(os.path.relpath(baseline, cwd)).as_posix())
+    from wabaguard.builder import RawCredentials
     from wabaguard.scan import run_scan
 
+    raw = RawCredentials() if verify else None  # raw values: only for --verify, only here
     progress = _Progress(_progress_enabled(no_progress))
     try:
         result = run_scan(
-            targets, config, cwd=cwd, extra_excludes=extra_excludes, jobs=jobs, progress=progress
+            targets,
+            config,
+            cwd=cwd,
+            extra_excludes=extra_excludes,
+            jobs=jobs,
+            progress=progress,
+            raw=raw,
         )
     finally:
         progress.close()
@@ -322,7 +355,34 @@ def scan(
         kept = [f for f in result.findings if not base.suppresses(f)]
         result.suppressed += len(result.findings) - len(kept)
         result.findings = kept
+    if raw is not None:
+        _verify(result, raw, config, only_active, verify_timeout)
     return _finish(result, config, fmt, output, extra_reports, fail_on_error)
+
+
+def _verify(
+    result: ScanResult, raw: Any, config: Config, only_active: bool, timeout: float
+) -> None:
+    """--verify: the verdicts onto the findings (the network only from here, only now)."""
+    from wabaguard.config import ConfigError
+    from wabaguard.online.verify import Settings
+    from wabaguard.online.verify.annotate import summary_line, verify_scan
+
+    def notice(text: str) -> None:
+        click.echo(text, err=True)
+
+    try:
+        outcome = verify_scan(
+            result,
+            raw,
+            config,
+            Settings(env=dict(os.environ), timeout=timeout),
+            notice=notice,
+            only_active=only_active,
+        )
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    click.echo(summary_line(outcome), err=True)
 
 
 def _check_named_paths(paths: Sequence[str], cwd: str) -> None:

@@ -13,6 +13,7 @@ def all_rules() -> tuple[Rule, ...]:
     from wabaguard.builtin import builtin_rules
     from wabaguard.online_rules import online_rules
     from wabaguard.suppressions import INVALID_SUPPRESSION
+    from wabaguard.verification_rules import verification_rules
 
     rules = (
         *detectors.all_rules(),
@@ -20,6 +21,7 @@ def all_rules() -> tuple[Rule, ...]:
         *builtin_rules(),
         INVALID_SUPPRESSION,
         *online_rules(),
+        *verification_rules(),
     )
     seen: set[str] = set()
     for rule in rules:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from wabaguard import baseline_sniff, redact
-from wabaguard.builder import Draft, FileFindings
+from wabaguard.builder import Draft, FileFindings, RawCredentials
 from wabaguard.config import Config
 from wabaguard.discovery import Candidate, Skipped, discover
 from wabaguard.engine import Engine
@@ -204,17 +204,20 @@ def _internal_error(path: str, where: str, exc: BaseException) -> ScanError:
     )
 
 
-def scan_file(engine: Engine, candidate: Candidate, config: Config) -> FileResult:
+def scan_file(
+    engine: Engine, candidate: Candidate, config: Config, raw: RawCredentials | None = None
+) -> FileResult:
     """Scan one file. Never raises: problems become ``errors`` or ``skipped`` entries.
 
     Whatever was found before a problem is kept: the findings are made at the end, from
-    everything the passes reported until then.
+    everything the passes reported until then. ``raw`` collects the raw values of the
+    credentials reported (only for live verification).
     """
     from wabaguard.registry import rule_ids
 
     result = FileResult()
     path = candidate.relpath
-    sink = FileFindings(path, config, rule_ids)
+    sink = FileFindings(path, config, rule_ids, raw=raw)
     try:
         lines = _read_and_scan(engine, candidate, config, result, sink)
     except _Skip as skip:
@@ -365,7 +368,11 @@ def run_scan(
     extra_excludes: Sequence[str] = (),
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    raw: RawCredentials | None = None,
 ) -> ScanResult:
+    """Scan ``paths``. With ``raw`` (live verification only), the raw values of the
+    credentials reported are collected into it, and the scan stays in this process so they
+    never cross a process boundary."""
     from wabaguard.detectors import all_detectors
 
     started = time.perf_counter()
@@ -377,7 +384,7 @@ def run_scan(
     scanned = 0
     total_bytes = 0
     suppressed = 0
-    workers = _choose_jobs(jobs, candidates)
+    workers = 1 if raw is not None else _choose_jobs(jobs, candidates)
 
     def collect(file_result: FileResult) -> None:
         nonlocal scanned, total_bytes, suppressed
@@ -418,7 +425,7 @@ def run_scan(
     else:
         engine = Engine(config, all_detectors())
         for candidate in candidates:
-            collect(scan_file(engine, candidate, config))
+            collect(scan_file(engine, candidate, config, raw))
             done += 1
             if progress is not None:
                 progress(done, len(candidates))
