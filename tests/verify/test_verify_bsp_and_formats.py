@@ -161,3 +161,15 @@ def test_raw_values_never_serialise_and_parallel_jobs_still_verify(
         (tmp_path / f"f{i}.py").write_text("x = 1\n")
     result = run_cli("scan", "--verify", "-j", "2", "-f", "json", str(_write(tmp_path, meta=token)))
     assert _by_rule(result)["meta-access-token"]["status"] == "active"
+
+
+def test_an_app_access_token_inspects_itself(issuers: FakeIssuers) -> None:
+    from wabaguard.online.verify import Settings, verify_values
+
+    app_token = fakes.meta_app_token(seed=39)
+    issuers.active(app_token, type="APP", scopes=[])
+    [verdict] = verify_values([("meta-app-access-token", app_token)], Settings(env=issuers.env()))
+    assert verdict.status == "active" and verdict.facts["token_type"] == "APP"
+    [seen] = issuers.requests
+    assert seen.headers["Authorization"] == f"Bearer {app_token}"
+    assert app_token not in seen.target and "|" not in seen.target

@@ -9,5 +9,7 @@ import it, so a scan and the commit hook can never reach the network by accident
   headers);
 * ``github``: a small GitHub REST client (secret metadata, environments, repositories);
 * ``rotation``: the rotation policy (which names, how old, when due) and the check;
-* ``rotation_report``: the rotation check's text and Markdown tables.
+* ``rotation_report``: the rotation check's text and Markdown tables;
+* ``verify``: live verification of found credentials (``scan --verify``), one module per
+  issuer with a read-only check.
 """

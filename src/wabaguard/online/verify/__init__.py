@@ -35,14 +35,22 @@ ISSUERS: dict[str, Issuer] = {
 }
 
 # Why the others are not sent, for the few where a user would expect a check.
-UNSUPPORTED: dict[str, str] = {
-    "green-api-token": "GREEN-API reads the token only from the URL path, and wabaguard never "
-    "puts a credential in a URL",
-    "chat-api-token": "Chat API reads the token only from the URL, and wabaguard never puts a "
-    "credential in a URL",
-    "twilio-api-key": "a Twilio SID alone cannot be checked (the check needs its auth token)",
-    "meta-app-secret": "an app secret alone cannot be checked (it needs its app id)",
-}
+UNSUPPORTED: dict[str, str] = dict(
+    [
+        (
+            "green-api-token",
+            "GREEN-API reads the token only from the URL path, and wabaguard never puts a "
+            "credential in a URL",
+        ),
+        (
+            "chat-api-token",
+            "Chat API reads the token only from the URL, and wabaguard never puts a credential "
+            "in a URL",
+        ),
+        ("twilio-api-key", "a Twilio SID alone cannot be checked (it needs its auth token)"),
+        ("meta-app-secret", "alone, it cannot be checked (the check needs its app id)"),
+    ]
+)
 _DEFAULT_UNSUPPORTED = "no read-only check for this kind of credential"
 
 
