@@ -343,3 +343,46 @@ def test_a_server_echoing_the_token_does_not_leak_it(
     everything = result.out + result.err + report.read_text()
     assert token not in everything
     assert token[8:40] not in everything
+
+
+def test_suppressed_and_baselined_tokens_are_not_sent(
+    run_cli: Any, tmp_path: Path, issuers: FakeIssuers
+) -> None:
+    ignored, baselined = fakes.meta_token(seed=30), fakes.meta_token(seed=31)
+    (tmp_path / "a.py").write_text(
+        f'T = "{ignored}"  # wabaguard: ignore[meta-access-token]\n'
+    )
+    (tmp_path / "b.py").write_text(f'WHATSAPP_TOKEN = "{baselined}"\n')
+    assert run_cli("baseline", str(tmp_path / ".secrets.baseline"), str(tmp_path)).code == 0
+    result = run_cli(
+        "scan", "--verify", "--baseline", str(tmp_path / ".secrets.baseline"), str(tmp_path)
+    )
+    assert result.code == 0
+    assert issuers.requests == []
+    assert "no credential found; nothing is sent" in result.err
+
+
+def test_a_hostile_answer_is_capped_and_escaped(
+    run_cli: Any, tmp_path: Path, issuers: FakeIssuers
+) -> None:
+    token = fakes.meta_token(seed=32)
+    issuers.active(
+        token,
+        application="\x1b[31mEvil\x1b[0m" + "A" * 5000,
+        scopes=["whatsapp_business_messaging", 7, None],
+        granular_scopes=[
+            "junk",
+            {"scope": "whatsapp_business_messaging", "target_ids": ["../../me", WABA]},
+        ],
+        expires_at=True,
+    )
+    issuers.accounts[WABA] = [{"verified_name": "\x1b]8;;http://x\x07Acme", "id": "1"}]
+    result = run_cli("scan", "--verify", str(_repo(tmp_path, token)))
+    assert result.code == 1
+    assert "\x1b" not in result.out
+    assert len(max(result.out.splitlines(), key=len)) < 1000
+    # Only the numeric account id is asked about: a server cannot steer the next request.
+    assert [s.path for s in issuers.requests] == [DEBUG, f"/{VERSION}/{WABA}/phone_numbers"]
+    doc = run_cli("scan", "--verify", "-f", "json", str(tmp_path)).json()
+    v = doc["findings"][0]["properties"]["verification"]
+    assert v["scopes"] == ["whatsapp_business_messaging"] and "expires_at" not in v

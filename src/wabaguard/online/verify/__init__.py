@@ -101,7 +101,7 @@ def verify_values(
         keys = list(jobs)
         with ThreadPoolExecutor(max(1, min(workers, len(keys)))) as pool:
             for key, verdict in zip(
-                keys, pool.map(lambda k: jobs[k].check(k[1], settings), keys), strict=True
+                keys, pool.map(lambda k: _checked(jobs[k], k[1], settings), keys), strict=True
             ):
                 done[key] = verdict
     out: list[Verdict] = []
@@ -113,6 +113,21 @@ def verify_values(
             assert issuer is not None
             out.append(done[(issuer.name, value)])
     return out
+
+
+def _checked(issuer: Issuer, value: str, settings: Settings) -> Verdict:
+    """The issuer's check; a bug in it (or an answer it did not foresee) is a verdict, not
+    an exception whose message or traceback could quote what it was handling."""
+    try:
+        return issuer.check(value, settings)
+    except Exception as exc:
+        return Verdict(
+            "unverifiable",
+            issuer.name,
+            host_of(issuer.base_url(settings)),
+            "internal-error",
+            f"internal error while checking ({type(exc).__name__}); please report it",
+        )
 
 
 def _rule_id(rule: str) -> str:

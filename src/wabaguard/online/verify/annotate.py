@@ -48,15 +48,40 @@ def verify_scan(
     only_active: bool = False,
     now: dt.datetime | None = None,
 ) -> Outcome:
-    """Check every credential ``result`` reports (once per value) and put the verdicts on
-    its findings, in place. ``notice`` is told, once and before anything is sent, which
-    hosts the values go to."""
+    """``verify_findings`` on a scan's findings, in place."""
+    result.findings, outcome = verify_findings(
+        result.findings,
+        raw,
+        config,
+        settings,
+        notice=notice,
+        only_active=only_active,
+        now=now,
+    )
+    return outcome
+
+
+def verify_findings(
+    reported: list[Finding],
+    raw: RawCredentials,
+    config: Config,
+    settings: Settings,
+    *,
+    notice: Callable[[str], None],
+    only_active: bool = False,
+    now: dt.datetime | None = None,
+) -> tuple[list[Finding], Outcome]:
+    """Check every credential ``reported`` holds (once per value, its raw value from
+    ``raw``) and return the findings with their verdicts, plus what they imply, sorted.
+    ``notice`` is told, once and before anything is sent, which hosts the values go to.
+    Any command whose findings come from ``FileFindings(..., raw=raw)`` can call it
+    (``history --verify``)."""
     from wabaguard.online.rotation import RotationPolicy
 
     policy = RotationPolicy.from_config(config.rotation, config.source or "config")
     hashes: list[str] = []
     pairs: list[tuple[str, str]] = []
-    for f in result.findings:
+    for f in reported:
         if f.kind is not Kind.CREDENTIAL or not f.secret_hash or f.secret_hash in hashes:
             continue
         entry = raw.get(f.secret_hash)
@@ -72,7 +97,7 @@ def verify_scan(
     values = {h: value for h, (_, value) in zip(hashes, pairs, strict=True)}
     today = (now or dt.datetime.now(dt.timezone.utc)).date()
     findings: list[Finding] = []
-    for f in result.findings:
+    for f in reported:
         verdict = verdicts.get(f.secret_hash) if f.kind is Kind.CREDENTIAL else None
         if verdict is None:
             findings.append(f)
@@ -94,11 +119,10 @@ def verify_scan(
         hidden = len(findings) - len(kept)
         findings = kept
     findings.sort(key=Finding.sort_key)
-    result.findings = findings
     counts: dict[str, int] = {}
     for verdict in verdicts.values():
         counts[verdict.status] = counts.get(verdict.status, 0) + 1
-    return Outcome(len(pairs), counts, hidden)
+    return findings, Outcome(len(pairs), counts, hidden)
 
 
 def summary_line(outcome: Outcome) -> str:

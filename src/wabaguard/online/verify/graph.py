@@ -92,8 +92,8 @@ def _facts(data: dict[str, Any]) -> dict[str, Any]:
     for key in ("type", "app_id", "application"):
         value = data.get(key)
         if isinstance(value, (str, int)) and not isinstance(value, bool):
-            facts["token_type" if key == "type" else key] = str(value)
-    scopes = [s for s in _list(data.get("scopes")) if isinstance(s, str)]
+            facts["token_type" if key == "type" else key] = _text(value)
+    scopes = [_text(s) for s in _list(data.get("scopes")) if isinstance(s, str)]
     facts["scopes"] = scopes
     granular: list[dict[str, Any]] = []
     accounts: list[str] = []
@@ -102,7 +102,7 @@ def _facts(data: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(entry, dict) or not isinstance(entry.get("scope"), str):
             continue
         targets = [str(t) for t in _list(entry.get("target_ids")) if _is_id(t)]
-        granular.append({"scope": entry["scope"], "target_ids": targets})
+        granular.append({"scope": _text(entry["scope"]), "target_ids": targets})
         if entry["scope"] in WHATSAPP_SCOPES:
             if not targets:
                 unlisted = True
@@ -164,7 +164,7 @@ def _fallback(client: HttpClient, host: str) -> Verdict:
     if isinstance(me, dict) and isinstance(me.get("id"), (str, int)):
         facts["id"] = str(me["id"])
     scopes = [
-        str(p.get("permission"))
+        _text(p.get("permission"))
         for p in _list(permissions.get("data") if isinstance(permissions, dict) else None)
         if isinstance(p, dict) and p.get("status") == "granted" and p.get("permission")
     ]
@@ -249,6 +249,12 @@ def _error_text(error: dict[str, Any], client: HttpClient) -> str:
     message = printable(client.scrub(" ".join(str(error.get("message", "")).split())))[:160]
     where = f"error {code}" + (f", subcode {subcode}" if subcode is not None else "")
     return f"{where}: {message}" if message else where
+
+
+def _text(value: Any) -> str:
+    """A string the server sent, for the facts: capped (a hostile answer cannot bloat a
+    report; the reporters escape control characters)."""
+    return str(value)[:120]
 
 
 def _list(value: Any) -> list[Any]:
