@@ -21,10 +21,12 @@ Answers as the issuers document them:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -231,3 +233,13 @@ class FakeIssuers:
             400,
             graph_error(100, f"Unsupported get request. Object with ID '{account}' does not exist"),
         )
+
+
+@contextlib.contextmanager
+def serving(monkeypatch: Any) -> Iterator[FakeIssuers]:
+    """The fake issuers, with every WABAGUARD_*_API_URL pointed at them (a pytest
+    ``monkeypatch`` undoes it)."""
+    with FakeIssuers() as fake:
+        for name, value in fake.env().items():
+            monkeypatch.setenv(name, value)
+        yield fake

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import json
 import pickle
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_issuers import VERSION, FakeIssuers
+from fake_issuers import VERSION, FakeIssuers, serving
 
 import fakes
 from wabaguard.reporters import FORMATS
+
+
+@pytest.fixture
+def issuers(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeIssuers]:
+    with serving(monkeypatch) as fake:
+        yield fake
 
 
 def _write(tmp_path: Path, **values: str) -> Path:

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_issuers import VERSION, FakeIssuers, Reply, graph_error
+from fake_issuers import VERSION, FakeIssuers, Reply, graph_error, serving
 
 import fakes
 
 DEBUG = f"/{VERSION}/debug_token"
 WABA = "102290129340398"
+
+
+@pytest.fixture
+def issuers(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeIssuers]:
+    with serving(monkeypatch) as fake:
+        yield fake
 
 
 def _repo(tmp_path: Path, *tokens: str, name: str = "app.py") -> Path:
@@ -349,9 +356,7 @@ def test_suppressed_and_baselined_tokens_are_not_sent(
     run_cli: Any, tmp_path: Path, issuers: FakeIssuers
 ) -> None:
     ignored, baselined = fakes.meta_token(seed=30), fakes.meta_token(seed=31)
-    (tmp_path / "a.py").write_text(
-        f'T = "{ignored}"  # wabaguard: ignore[meta-access-token]\n'
-    )
+    (tmp_path / "a.py").write_text(f'T = "{ignored}"  # wabaguard: ignore[meta-access-token]\n')
     (tmp_path / "b.py").write_text(f'WHATSAPP_TOKEN = "{baselined}"\n')
     assert run_cli("baseline", str(tmp_path / ".secrets.baseline"), str(tmp_path)).code == 0
     result = run_cli(
