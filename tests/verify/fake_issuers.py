@@ -74,6 +74,8 @@ class FakeIssuers:
         self.scripted: dict[str, list[Reply]] = {}
         self.delay: dict[str, float] = {}
         self.requests: list[Seen] = []
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests being answered at once
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -144,10 +146,16 @@ class FakeIssuers:
                     scripted = fake.scripted.get(path)
                     reply = scripted.pop(0) if scripted else None
                     delay = fake.delay.get(path, 0.0)
-                if delay:
-                    time.sleep(delay)
-                if reply is None:
-                    reply = fake._answer(seen, dict(urllib.parse.parse_qsl(parts.query)))
+                    fake.in_flight += 1
+                    fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+                try:
+                    if delay:
+                        time.sleep(delay)
+                    if reply is None:
+                        reply = fake._answer(seen, dict(urllib.parse.parse_qsl(parts.query)))
+                finally:
+                    with fake._lock:
+                        fake.in_flight -= 1
                 data = b"" if reply.body is None else json.dumps(reply.body).encode()
                 try:
                     self.send_response(reply.status)

@@ -391,3 +391,27 @@ def test_a_hostile_answer_is_capped_and_escaped(
     doc = run_cli("scan", "--verify", "-f", "json", str(tmp_path)).json()
     v = doc["findings"][0]["properties"]["verification"]
     assert v["scopes"] == ["whatsapp_business_messaging"] and "expires_at" not in v
+
+
+def test_retries_are_bounded(run_cli: Any, tmp_path: Path, issuers: FakeIssuers) -> None:
+    token = fakes.meta_token(seed=33)
+    issuers.active(token)
+    busy = Reply(429, graph_error(4, "Application request limit reached"), {"Retry-After": "0"})
+    issuers.script(DEBUG, *[busy] * 10)
+    result = run_cli("scan", "--verify", "-f", "json", str(_repo(tmp_path, token)))
+    v = _verification(result.json())
+    assert (v["status"], v["reason"]) == ("unverifiable", "rate-limited")
+    assert len(issuers.seen(DEBUG)) == 3  # the first attempt and two retries
+
+
+def test_concurrency_is_bounded(run_cli: Any, tmp_path: Path, issuers: FakeIssuers) -> None:
+    tokens = [fakes.meta_token(seed=100 + i) for i in range(10)]
+    for token in tokens:
+        issuers.active(token)
+    issuers.delay[DEBUG] = 0.1  # long enough for checks to overlap
+    result = run_cli("scan", "--verify", "-f", "json", str(_repo(tmp_path, *tokens)))
+    assert len(issuers.seen(DEBUG)) == 10
+    assert {f["properties"]["verification"]["status"] for f in result.json()["findings"]} == {
+        "active"
+    }
+    assert 1 < issuers.max_in_flight <= 4
