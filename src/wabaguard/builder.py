@@ -14,6 +14,10 @@ is done, ``finish`` applies, in this order and nowhere else:
 4. severity (the config's override) and confidence;
 5. redaction: every value found anywhere in the file is masked in every snippet and message;
 6. the fingerprint: rule + path + identity (secret hash or YAML route) + occurrence.
+
+Live verification (``scan --verify``) is the one caller that needs raw values after the
+scan: it hands a ``RawCredentials`` to ``FileFindings``, which records the value of each
+credential finding it reports, and later adds what it learnt with ``with_facts``.
 """
 
 from __future__ import annotations
