@@ -28,7 +28,7 @@ from wabaguard.cli._common import (
     with_options,
 )
 from wabaguard.core import redact
-from wabaguard.core.builder import FileFindings
+from wabaguard.core.builder import FileFindings, RawCredentials
 from wabaguard.core.config import Config
 from wabaguard.core.findings import Finding, ScanError, ScanResult, Skipped
 from wabaguard.credentials.engine import Engine
@@ -84,17 +84,20 @@ def _internal_error(path: str, where: str, exc: BaseException) -> ScanError:
     )
 
 
-def scan_file(engine: Engine, candidate: Candidate, config: Config) -> FileResult:
+def scan_file(
+    engine: Engine, candidate: Candidate, config: Config, raw: RawCredentials | None = None
+) -> FileResult:
     """Scan one file. Never raises: problems become ``errors`` or ``skipped`` entries.
 
     Whatever was found before a problem is kept: the findings are made at the end, from
-    everything the passes reported until then.
+    everything the passes reported until then. ``raw`` collects the raw values of the
+    credentials reported (only for live verification).
     """
     from wabaguard.core.registry import rule_ids
 
     result = FileResult()
     path = candidate.relpath
-    sink = FileFindings(path, config, rule_ids)
+    sink = FileFindings(path, config, rule_ids, raw=raw)
     try:
         lines = _read_and_scan(engine, candidate, config, result, sink)
     except Skip as skip:
@@ -191,7 +194,11 @@ def run_scan(
     extra_excludes: Sequence[str] = (),
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    raw: RawCredentials | None = None,
 ) -> ScanResult:
+    """Scan ``paths``. With ``raw`` (live verification only), the raw values of the
+    credentials reported are collected into it, and the scan stays in this process so they
+    never cross a process boundary."""
     from wabaguard.credentials.detectors import all_detectors
 
     started = time.perf_counter()
@@ -203,7 +210,7 @@ def run_scan(
     scanned = 0
     total_bytes = 0
     suppressed = 0
-    workers = _choose_jobs(jobs, candidates)
+    workers = 1 if raw is not None else _choose_jobs(jobs, candidates)
 
     def collect(file_result: FileResult) -> None:
         nonlocal scanned, total_bytes, suppressed
@@ -244,7 +251,7 @@ def run_scan(
     else:
         engine = Engine(config, all_detectors())
         for candidate in candidates:
-            collect(scan_file(engine, candidate, config))
+            collect(scan_file(engine, candidate, config, raw))
             done += 1
             if progress is not None:
                 progress(done, len(candidates))
@@ -389,65 +396,65 @@ _SCAN_OPTIONS: tuple[Callable[[Any], Any], ...] = (
         "unless a finding already fails the run (exit 1).",
     ),
     click.option("--no-progress", is_flag=True, help="Never show a progress line."),
+    click.option(
+        "--verify",
+        is_flag=True,
+        help="Send each credential found to its issuer (Meta, MessageBird, Infobip, 360dialog) "
+        "for a read-only check: active, invalid or unverifiable, and what it can reach "
+        "(see docs/verification.md). Off by default.",
+    ),
+    click.option(
+        "--only-active",
+        is_flag=True,
+        help="With --verify: report only findings about credentials verified active.",
+    ),
+    click.option(
+        "--verify-timeout",
+        type=click.FloatRange(min=0.1, max=120),
+        default=10.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="With --verify: timeout of each request to an issuer.",
+    ),
 )
 
 
 @click.command("scan")
 @click.argument("paths", nargs=-1, type=click.Path())
 @with_options(_SCAN_OPTIONS)
-def scan(
-    paths: tuple[str, ...],
-    fmt: str,
-    output: str | None,
-    reports: tuple[str, ...],
-    fail_on: str | None,
-    baseline: str | None,
-    config_path: str | None,
-    excludes: tuple[str, ...],
-    entropy: bool | None,
-    max_file_size: int | None,
-    jobs: int | None,
-    files_from: str | None,
-    fail_on_error: bool,
-    no_progress: bool,
-) -> int:
+def scan(paths: tuple[str, ...], **o: Any) -> int:
     """Scan files and directories (default: the current directory)."""
     from wabaguard.core.findings import Severity
 
+    if o["only_active"] and not o["verify"]:
+        raise fail("--only-active needs --verify (it filters on the live check's verdicts)")
     cwd = os.getcwd()
-    extra_reports = parse_reports(reports)
-    _check_destinations(output, extra_reports, baseline)
+    extra_reports = parse_reports(o["reports"])
+    _check_destinations(o["output"], extra_reports, o["baseline"])
     _check_named_paths(paths, cwd)
     targets = list(paths)
-    if files_from is not None:
-        targets.extend(_read_files_from(files_from))
-    config = config_for(config_path, cwd, targets)
-    config = config.with_overrides(
-        fail_on=Severity.parse(fail_on) if fail_on else None,
-        entropy=entropy,
-        max_file_size=max_file_size,
+    if o["files_from"] is not None:
+        targets.extend(_read_files_from(o["files_from"]))
+    config = config_for(o["config_path"], cwd, targets).with_overrides(
+        fail_on=Severity.parse(o["fail_on"]) if o["fail_on"] else None,
+        entropy=o["entropy"],
+        max_file_size=o["max_file_size"],
     )
-    if files_from is not None and not targets:
-        return finish(empty_result(), config, fmt, output, extra_reports, fail_on_error)
-    if not targets:
-        targets = ["."]
-    base = None
-    extra_excludes = list(excludes)
-    if baseline:
-        from wabaguard.core.config import ConfigError
-        from wabaguard.credentials.baseline import load_baseline
-
-        try:
-            base = load_baseline(baseline)
-        except ConfigError as exc:
-            raise fail(str(exc)) from None
-        extra_excludes.append("/" + Path(os.path.relpath(baseline, cwd)).as_posix())
-    from wabaguard.cli.scan import run_scan
-
-    progress = _Progress(_progress_enabled(no_progress))
+    report = (config, o["fmt"], o["output"], extra_reports, o["fail_on_error"])
+    if o["files_from"] is not None and not targets:
+        return finish(empty_result(), *report)
+    base, extra_excludes = _baseline(o["baseline"], list(o["excludes"]), cwd)
+    raw = RawCredentials() if o["verify"] else None  # raw values: only for --verify, only here
+    progress = _Progress(_progress_enabled(o["no_progress"]))
     try:
         result = run_scan(
-            targets, config, cwd=cwd, extra_excludes=extra_excludes, jobs=jobs, progress=progress
+            targets or ["."],
+            config,
+            cwd=cwd,
+            extra_excludes=extra_excludes,
+            jobs=o["jobs"],
+            progress=progress,
+            raw=raw,
         )
     finally:
         progress.close()
@@ -455,7 +462,49 @@ def scan(
         kept = [f for f in result.findings if not base.suppresses(f)]
         result.suppressed += len(result.findings) - len(kept)
         result.findings = kept
-    return finish(result, config, fmt, output, extra_reports, fail_on_error)
+    if raw is not None:
+        _verify(result, raw, config, o["only_active"], o["verify_timeout"])
+    return finish(result, *report)
+
+
+def _baseline(baseline: str | None, excludes: list[str], cwd: str) -> tuple[Any, list[str]]:
+    """The --baseline file loaded (None without one), and the excludes with it added: a
+    baseline is never scanned as content."""
+    if not baseline:
+        return None, excludes
+    from wabaguard.core.config import ConfigError
+    from wabaguard.credentials.baseline import load_baseline
+
+    try:
+        base = load_baseline(baseline)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    return base, [*excludes, "/" + Path(os.path.relpath(baseline, cwd)).as_posix()]
+
+
+def _verify(
+    result: ScanResult, raw: RawCredentials, config: Config, only_active: bool, timeout: float
+) -> None:
+    """--verify: the verdicts onto the findings (the network only from here, only now)."""
+    from wabaguard.core.config import ConfigError
+    from wabaguard.online.verify import Settings
+    from wabaguard.online.verify.annotate import summary_line, verify_scan
+
+    def notice(text: str) -> None:
+        click.echo(text, err=True)
+
+    try:
+        outcome = verify_scan(
+            result,
+            raw,
+            config,
+            Settings(env=dict(os.environ), timeout=timeout),
+            notice=notice,
+            only_active=only_active,
+        )
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    click.echo(summary_line(outcome), err=True)
 
 
 def _check_named_paths(paths: Sequence[str], cwd: str) -> None:

@@ -14,12 +14,17 @@ is done, ``finish`` applies, in this order and nowhere else:
 4. severity (the config's override) and confidence;
 5. redaction: every value found anywhere in the file is masked in every snippet and message;
 6. the fingerprint: rule + path + identity (secret hash or YAML route) + occurrence.
+
+Live verification (``scan --verify``) is the one caller that needs raw values after the
+scan: it hands a ``RawCredentials`` to ``FileFindings``, which records the value of each
+credential finding it reports, and later adds what it learnt with ``with_facts``.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Mapping
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from wabaguard.core import redact
@@ -99,10 +104,15 @@ class Draft:
 class FileFindings:
     """Collects one file's drafts and secret values; ``finish`` makes the findings."""
 
-    __slots__ = ("_drafts", "_known_rules", "_sources", "config", "masker", "path")
+    __slots__ = ("_drafts", "_known_rules", "_raw", "_sources", "config", "masker", "path")
 
     def __init__(
-        self, path: str, config: Config, known_rules: Callable[[], frozenset[str]]
+        self,
+        path: str,
+        config: Config,
+        known_rules: Callable[[], frozenset[str]],
+        *,
+        raw: RawCredentials | None = None,
     ) -> None:
         self.path = path
         self.config = config
@@ -110,6 +120,7 @@ class FileFindings:
         self._known_rules = known_rules
         self._drafts: list[Draft] = []
         self._sources: dict[int, str] = {}  # line number -> the raw line (capped)
+        self._raw = raw  # given only when the caller verifies credentials (--verify)
 
     def add_secret(self, value: str) -> None:
         self.masker.add(value)
@@ -145,6 +156,8 @@ class FileFindings:
                 suppressed += 1 + len(related.get(id(draft), ()))
                 continue
             findings.append(self._make(draft, source, related.get(id(draft), ()), occurrences))
+            if self._raw is not None and draft.secret and draft.secret_hash:
+                self._raw.add(draft.secret_hash, draft.rule.id, draft.secret)
         return findings, suppressed
 
     def _make(
@@ -206,6 +219,57 @@ class FileFindings:
             help_uri=rule.help_uri,
             kind=rule.kind,
         )
+
+
+class RawCredentials:
+    """The raw values of the credential findings one scan reported, keyed by secret hash.
+
+    Owned by the call that asked for it (``wabaguard scan --verify``), handed to the live
+    check and dropped with it: never on a ``Finding``, never in a report, and it refuses to
+    be pickled, so it cannot cross a process boundary or reach a file by accident.
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self) -> None:
+        self._values: dict[str, tuple[str, list[str]]] = {}  # hash -> (value, rule ids)
+
+    def add(self, secret_hash: str, rule_id: str, value: str) -> None:
+        entry = self._values.setdefault(secret_hash, (value, []))
+        if rule_id not in entry[1]:
+            entry[1].append(rule_id)
+
+    def get(self, secret_hash: str) -> tuple[str, tuple[str, ...]] | None:
+        """The value and the rules that reported it (most specific first), or None."""
+        entry = self._values.get(secret_hash)
+        return None if entry is None else (entry[0], tuple(entry[1]))
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"RawCredentials({len(self._values)} values)"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("raw credential values are never serialised")
+
+
+def with_facts(
+    finding: Finding,
+    *,
+    properties: Mapping[str, Any] | None = None,
+    notes: tuple[str, ...] = (),
+    secrets: Iterable[str] = (),
+) -> Finding:
+    """``finding`` with more facts and notes, for a capability that learns them after the
+    scan (live verification). Same identity: rule, place and fingerprint do not change.
+    ``secrets`` are masked in both (belt and braces: facts never hold one)."""
+    masker = redact.Masker()
+    for value in secrets:
+        masker.add(value)
+    merged = {**finding.properties, **_scrubbed(properties or {}, masker)}
+    added = tuple(masker.scrub(note) for note in notes)
+    return dataclasses.replace(finding, properties=merged, notes=(*finding.notes, *added))
 
 
 def _one_per_value(drafts: list[Draft]) -> tuple[list[Draft], dict[int, tuple[Related, ...]]]:

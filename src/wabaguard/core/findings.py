@@ -46,6 +46,7 @@ class Kind(str, enum.Enum):
     WORKFLOW = "workflow"
     SUPPRESSION = "suppression"  # about a suppression comment itself
     ROTATION = "rotation"  # about when a credential was last rotated (not a place in a file)
+    VERIFICATION = "verification"  # what a live check learnt about a found credential
 
 
 @dataclass(frozen=True)

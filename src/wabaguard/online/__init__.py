@@ -12,5 +12,7 @@ and the commit hook can never reach the network by accident; the one exception i
 * ``github``: a small GitHub REST client (secret metadata, environments, repositories);
 * ``rotation``: the rotation policy (which names, how old, when due) and the check;
 * ``rotation_command``: ``wabaguard rotation`` (collecting from GitHub, the inventory);
-* ``rotation_report``: the rotation check's text, Markdown and annotation reports.
+* ``rotation_report``: the rotation check's text, Markdown and annotation reports;
+* ``verify``: live verification of found credentials (``scan --verify``), one module per
+  issuer with a read-only check.
 """

@@ -55,6 +55,7 @@ class HttpError(Exception):
         status: int = 0,
         headers: Mapping[str, str] | None = None,
         server_message: str = "",
+        body: bytes = b"",
     ) -> None:
         super().__init__(message)
         self.kind = kind
@@ -62,6 +63,9 @@ class HttpError(Exception):
         self.status = status
         self.headers: Mapping[str, str] = headers or {}
         self.server_message = server_message  # escaped, capped, scrubbed of credentials
+        # The raw error body, for a client that classifies an API's own error codes (the
+        # Graph API's ``error.code``); parse it, never print it.
+        self.body = body
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ RateLimitHint = Callable[[Response, float], "float | None"]
 
 @dataclass
 class HttpClient:
-    """GET requests to one origin, with credentials in headers only.
+    """GET (and form POST) requests to one origin, with credentials in headers only.
 
     ``secret_headers`` (e.g. ``{"Authorization": "Bearer …"}``) are sent with every request
     and are never shown: their values are scrubbed from every message this client makes.
@@ -139,14 +143,25 @@ class HttpClient:
     def get(self, url: str) -> Response:
         """GET ``url`` (from ``url()``, a same-origin Link or redirect): the 2xx response,
         after the bounded retries; anything else raises ``HttpError``."""
+        return self._request(url, None)
+
+    def post_form(self, url: str, fields: Mapping[str, str]) -> Response:
+        """POST ``fields`` as a form body, with the same retries and errors as ``get``.
+
+        For a credential an API reads as a parameter (the token ``debug_token`` inspects),
+        which must travel in a body, never in a URL. Redirects are not followed (a body is
+        not resent elsewhere)."""
+        return self._request(url, urllib.parse.urlencode(fields).encode("ascii"))
+
+    def _request(self, url: str, body: bytes | None) -> Response:
         redirects = 0
         attempt = 0
         while True:
             self._check_target(url)
-            response = self._send(url)
+            response = self._send(url, body)
             if 200 <= response.status < 300:
                 return response
-            if response.status in (301, 302, 303, 307, 308):
+            if response.status in (301, 302, 303, 307, 308) and body is None:
                 redirects += 1
                 url = self._redirect_target(response, redirects)
                 continue
@@ -204,7 +219,14 @@ class HttpClient:
         text = f"{status}{f' {reason}' if reason else ''}"
         if said:
             text = f"{text} ({said})"
-        return HttpError(kind, text, status=status, headers=response.headers, server_message=said)
+        return HttpError(
+            kind,
+            text,
+            status=status,
+            headers=response.headers,
+            server_message=said,
+            body=response.body,
+        )
 
     # -- internals ------------------------------------------------------------------------
 
@@ -222,10 +244,13 @@ class HttpClient:
             if secret in url or (len(bare) >= 8 and bare in url):
                 raise HttpError("config", "refusing to put a credential in a URL")
 
-    def _send(self, url: str) -> Response:
-        request = urllib.request.Request(url, method="GET")  # noqa: S310 (checked: http(s))
+    def _send(self, url: str, body: bytes | None = None) -> Response:
+        method = "GET" if body is None else "POST"
+        request = urllib.request.Request(url, data=body, method=method)  # noqa: S310 (http(s))
         for name, value in {**self.headers, **self.secret_headers}.items():
             request.add_header(name, value)
+        if body is not None:
+            request.add_header("Content-Type", "application/x-www-form-urlencoded")
         self.requests += 1
         try:
             with self._opener.open(request, timeout=self.timeout) as raw:
