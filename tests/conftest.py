@@ -4,12 +4,18 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# The console scripts of the environment running the tests (wabaguard, detect-secrets,
+# pre-commit) come first on PATH, whether that environment is activated or not (a
+# `python3 -m pytest` from a venv's python, a --user install without ~/.local/bin on PATH).
+os.environ["PATH"] = os.pathsep.join([sysconfig.get_path("scripts"), os.environ.get("PATH", "")])
 
 sys.path.insert(0, str(Path(__file__).parent))
 
