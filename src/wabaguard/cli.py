@@ -325,6 +325,92 @@ def scan(
     return _finish(result, config, fmt, output, extra_reports, fail_on_error)
 
 
+@cli.command()
+@click.argument("path", default=".", type=click.Path())
+@click.option("--since", metavar="DATE|REV", help="Only commits after this revision or date.")
+@click.option("--range", "range_", metavar="A..B", help="Exactly the commits of A..B.")
+@click.option(
+    "--branches",
+    type=click.Choice(["all", "current"]),
+    default="all",
+    show_default=True,
+    help="Walk every ref, or only what HEAD reaches.",
+)
+@click.option(
+    "--pre-push",
+    is_flag=True,
+    help="Scan the commits being pushed (pre-commit's PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF).",
+)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT=FILE", help="Also this.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="Secrets listed in this baseline (at any path) are not reported.",
+)
+@_config_option
+@_exclude_option
+@_entropy_option
+@click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="BYTES")
+@click.option("--fail-on-error/--no-fail-on-error", default=True, show_default=True)
+@click.option("--no-progress", is_flag=True, help="Never show a progress line.")
+def history(
+    path: str,
+    since: str | None,
+    range_: str | None,
+    branches: str,
+    pre_push: bool,
+    fmt: str,
+    output: str | None,
+    reports: tuple[str, ...],
+    fail_on: str | None,
+    baseline: str | None,
+    config_path: str | None,
+    excludes: tuple[str, ...],
+    entropy: bool | None,
+    max_file_size: int | None,
+    fail_on_error: bool,
+    no_progress: bool,
+) -> int:
+    """Scan git history: every credential the commits ever added, each reported once.
+
+    All refs by default. A secret no longer at HEAD is still in every clone and fork:
+    rotate it. See docs/history.md.
+    """
+    from wabaguard.findings import Severity
+    from wabaguard.sources.git_history import cli_support
+
+    cwd = os.getcwd()
+    extra_reports = _parse_reports(reports)
+    _check_destinations(output, extra_reports, baseline)
+    _check_named_paths([path], cwd)
+    config = _load_config(config_path, cwd, [path]).with_overrides(
+        fail_on=Severity.parse(fail_on) if fail_on else None,
+        entropy=entropy,
+        max_file_size=max_file_size,
+    )
+    try:
+        result = cli_support.run(
+            path,
+            config,
+            cwd=cwd,
+            since=since,
+            range_=range_,
+            branches=branches,
+            pre_push=pre_push,
+            baseline=baseline,
+            excludes=excludes,
+            progress=_progress_enabled(no_progress),
+        )
+    except cli_support.UsageError as exc:
+        raise _fail(str(exc)) from None
+    return _finish(result, config, fmt, output, extra_reports, fail_on_error)
+
+
 def _check_named_paths(paths: Sequence[str], cwd: str) -> None:
     """A PATH argument that does not exist or cannot be read is a usage error (exit 2)."""
     from wabaguard.discovery import named_path_problem, printable

@@ -127,9 +127,14 @@ class Engine:
 
     # -- scanning ---------------------------------------------------------------------------
 
-    def scan_lines(self, path: str, lines: Iterable[str], sink: FileFindings) -> None:
+    def scan_lines(
+        self, path: str, lines: Iterable[str], sink: FileFindings, first_line: int = 1
+    ) -> None:
         """Scan a file's lines (without line endings), streamed in chunks; every match
-        goes to ``sink`` (the file's finding constructor) as it is found."""
+        goes to ``sink`` (the file's finding constructor) as it is found.
+
+        ``first_line``: the line number of the first of ``lines``, for a part of a file (the
+        lines a commit added, in the history scan) scanned as if it were at that place."""
         with_builtins = bool(self.builtins) and not skips_file(path)
         gates = self.gates if with_builtins else self._own_gates
         every_line = self.every_line and with_builtins
@@ -138,7 +143,7 @@ class Engine:
         it = iter(lines)
         before: list[str] = []
         chunk = list(islice(it, CHUNK_LINES))
-        first_lineno = 1
+        first_lineno = first_line
         while chunk:
             following = list(islice(it, CHUNK_LINES))
             window = before + chunk + following[:CONTEXT_RADIUS]

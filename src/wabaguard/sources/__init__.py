@@ -1,0 +1,1 @@
+"""Where scanned content comes from: files on disk and git history."""
