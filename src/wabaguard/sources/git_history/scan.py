@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from wabaguard.builder import Draft, FileFindings
 from wabaguard.config import Config
-from wabaguard.discovery import Skipped
+from wabaguard.discovery import Skipped, printable
 from wabaguard.engine import Engine
 from wabaguard.findings import Confidence, Finding, Kind, Rule, ScanError
 from wabaguard.scan import ScanResult
@@ -150,7 +150,7 @@ class HistoryScan:
             if moved:  # a rename: what lived at the old path lives at the new one too
                 self.holders.setdefault(change.path, set()).update(moved)
                 for key in moved:
-                    self.secrets[key].paths.add(change.path)
+                    self.secrets[key].paths.add(printable(change.path))
         added: set[str] = set()
         if change.path and any(lines for _, lines in change.hunks):
             added = self._scan(change, order)
@@ -158,9 +158,10 @@ class HistoryScan:
             self._removals(change, order, added)
 
     def _scan(self, change: FileChange, order: int) -> set[str]:
-        path = change.path
-        if self.excluded(path):
+        raw = change.path
+        if self.excluded(raw):
             return set()
+        path = printable(raw)  # as reports show it: a name need not be valid UTF-8
         where = f"{path} (commit {change.commit.sha[:12]})"
         if change.truncated:
             self.skipped.append(
@@ -190,11 +191,13 @@ class HistoryScan:
             if finding.kind is not Kind.CREDENTIAL or not finding.secret_hash:
                 continue  # a malformed suppression comment is about files now, not history
             draft, source = sink.drafts[(finding.line, finding.column, finding.rule)]
-            self._record(finding, draft, source, _Place(change.commit, order, path))
+            self._record(finding, draft, source, _Place(change.commit, order, path), raw)
             found.add(finding.secret_hash)
         return found
 
-    def _record(self, finding: Finding, draft: Draft, source: str, place: _Place) -> None:
+    def _record(
+        self, finding: Finding, draft: Draft, source: str, place: _Place, raw_path: str
+    ) -> None:
         key = finding.secret_hash
         known = self.secrets.get(key)
         if known is None:
@@ -215,9 +218,10 @@ class HistoryScan:
             known.commits += 1
             known.last_counted = place.commit.sha
         known.paths.add(place.path)
-        self.holders.setdefault(place.path, set()).add(key)
+        self.holders.setdefault(raw_path, set()).add(key)
         if place.order >= known.last_order:
             known.last_sha, known.last_order = place.commit.sha, place.order
+            known.removed_in = ""  # added again after any removal seen so far
 
     def _removals(self, change: FileChange, order: int, added: set[str]) -> None:
         """A change that removed a line holding a secret added at its path: the commit before
