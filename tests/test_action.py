@@ -334,14 +334,18 @@ def test_repository_with_a_finding(tmp_path: Path, shim: Path | None, secret: st
 
     assert result.status == 1, result.stderr
     if shim is not None:
-        assert result.ran == ["venv", "changed", "scan"]
+        assert result.ran == ["venv", "changed", "history", "scan"]
     found = annotations(result.stdout)
     assert len(found) == 1, result.stdout
     assert found[0].startswith("::error file=app/settings.py,line=1,")
     assert "aws-access-key" in found[0]
 
     assert result.steps["scan"]["findings"] == "1"
-    assert result.outputs == {"findings": "1", "sarif-file": "wabaguard.sarif"}
+    assert result.outputs == {
+        "findings": "1",
+        "sarif-file": "wabaguard.sarif",
+        "history-findings": "",
+    }
 
     assert result.summary.startswith("## wabaguard")
     assert "**1 finding**" in result.summary
@@ -369,7 +373,11 @@ def test_repository_without_findings(tmp_path: Path, shim: Path | None) -> None:
 
     assert result.status == 0, result.stdout + result.stderr
     assert annotations(result.stdout) == []
-    assert result.outputs == {"findings": "0", "sarif-file": "out/wabaguard.sarif"}
+    assert result.outputs == {
+        "findings": "0",
+        "sarif-file": "out/wabaguard.sarif",
+        "history-findings": "",
+    }
     assert "No findings" in result.summary
     sarif = assert_valid_sarif(repo / "out" / "wabaguard.sarif")
     assert sarif["runs"][0]["results"] == []
@@ -382,7 +390,11 @@ def test_fail_on_critical_lets_a_high_finding_pass(
     result = ActionRunner(tmp_path, repo, shim).run({"fail-on": "critical"})
 
     assert result.status == 0, result.stdout + result.stderr
-    assert result.outputs == {"findings": "1", "sarif-file": ""}  # still reported
+    assert result.outputs == {
+        "findings": "1",
+        "sarif-file": "",
+        "history-findings": "",
+    }  # still reported
     assert len(annotations(result.stdout)) == 1
     assert not (repo / "wabaguard.sarif").exists()
     assert secret not in result.everything()
@@ -508,7 +520,9 @@ def test_install_step_installs_the_actions_own_code(
     runner = ActionRunner(tmp_path, repo, None, action_path, extra_env=offline_pip)
 
     first = runner.run()
-    assert first.ran == ["venv", "install", "changed", "scan"], first.stdout + first.stderr
+    assert first.ran == ["venv", "install", "changed", "history", "scan"], (
+        first.stdout + first.stderr
+    )
     exe = Path(first.steps["install"]["wabaguard"])
     venv = Path(first.steps["venv"]["dir"])
     assert venv.parent == runner.runner_temp and venv.name.startswith("wabaguard-venv-")

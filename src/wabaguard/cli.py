@@ -342,6 +342,12 @@ def scan(
     help="Scan the commits being pushed (pre-commit's PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF).",
 )
 @click.option(
+    "--gone-only",
+    is_flag=True,
+    help="Report only secrets gone from the tip (beside a scan of its files, which reports the "
+    "rest).",
+)
+@click.option(
     "-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
@@ -364,6 +370,7 @@ def history(
     range_: str | None,
     branches: str,
     pre_push: bool,
+    gone_only: bool,
     fmt: str,
     output: str | None,
     reports: tuple[str, ...],
@@ -405,6 +412,7 @@ def history(
             baseline=baseline,
             excludes=excludes,
             progress=_progress_enabled(no_progress),
+            gone_only=gone_only,
         )
     except cli_support.UsageError as exc:
         raise _fail(str(exc)) from None

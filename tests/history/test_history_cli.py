@@ -293,3 +293,39 @@ def test_a_change_over_the_size_limit_is_reported_not_lost(run_cli, tmp_path: Pa
     [skip] = doc["skipped"]
     assert skip["path"].startswith("big.txt (commit ")
     assert "2000-byte limit" in skip["reason"]
+
+
+def test_a_subdirectory_limits_the_walk_to_it(run_cli, tmp_path: Path) -> None:
+    repo, _key, c = _lifecycle(tmp_path)
+    result = run_cli("history", "--no-progress", "-f", "json", str(repo.path / "settings"))
+    [finding] = result.json()["findings"]
+    assert finding["path"] == "settings/prod.py"  # paths stay relative to the top
+    assert finding["properties"]["commit"] == c["move"]
+    assert "2 commit(s)" in result.err
+
+
+def test_a_full_clone_is_not_called_partial(run_cli, tmp_path: Path) -> None:
+    """A shallow clone deepened past the commits walked: the range is complete."""
+    repo, _key, c = _lifecycle(tmp_path)
+    shallow = tmp_path / "shallow"
+    Repo(tmp_path).git(
+        "clone", "-q", "--depth", "2", "--branch", "feature", f"file://{repo.path}", str(shallow)
+    )  # fmt: skip
+    result = run_cli("history", "--no-progress", "--range", f"{c['delete']}..feature", str(shallow))
+    assert "history is partial" not in result.out
+    assert result.code == 1
+
+
+def test_gone_only_leaves_what_is_still_there_to_the_file_scan(run_cli, tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    kept = fakes.aws_access_key_id(seed=1540)
+    gone = fakes.aws_access_key_id(seed=1541)
+    repo.write("kept.py", f'K = "{kept}"\n')
+    repo.write("gone.py", f'K = "{gone}"\n')
+    repo.commit("add")
+    repo.remove("gone.py")
+    repo.commit("remove one")
+    both = run_cli("history", "--no-progress", "-f", "json", str(repo.path)).json()
+    assert sorted(f["path"] for f in both["findings"]) == ["gone.py", "kept.py"]
+    only = run_cli("history", "--no-progress", "-f", "json", "--gone-only", str(repo.path))
+    assert [f["path"] for f in only.json()["findings"]] == ["gone.py"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -80,6 +81,7 @@ def run(
     baseline: str | None,
     excludes: Sequence[str],
     progress: bool,
+    gone_only: bool = False,
 ) -> ScanResult:
     from wabaguard.discovery import _Excludes
 
@@ -95,6 +97,9 @@ def run(
             walk = choose_walk(repo, range_=range_, since=since, branches=branches)
     except GitError as exc:
         raise UsageError(str(exc)) from None
+    subtree = os.path.relpath(os.path.realpath(os.path.join(cwd, path)), os.path.realpath(repo))
+    if subtree != os.curdir and not subtree.startswith(os.pardir):
+        walk = dataclasses.replace(walk, subtree=subtree.replace(os.sep, "/"))
     accepted: frozenset[str] = frozenset()
     skip = list(excludes)
     if baseline:
@@ -116,7 +121,13 @@ def run(
     meter = Progress(count_commits(repo, walk)) if progress else None
     try:
         result, stats = scan_history(
-            repo, walk, config, accepted=accepted, excluded=excluded, progress=meter
+            repo,
+            walk,
+            config,
+            accepted=accepted,
+            excluded=excluded,
+            progress=meter,
+            gone_only=gone_only,
         )
     except GitError as exc:
         raise UsageError(f"git log failed: {exc}") from None

@@ -42,7 +42,7 @@ ROTATE_NOTE = (
 AT_TIP_NOTE = "still at {tip}: remove it and rotate it"
 SHALLOW_NOTE = (
     "history is partial: this is a shallow clone, so older commits were not scanned and the "
-    "oldest commit here counts as adding every file it holds; fetch the whole history first "
+    "oldest commits here count as adding every file they hold; fetch the whole history first "
     "(`git fetch --unshallow`; in GitHub Actions, `fetch-depth: 0` on actions/checkout)"
 )
 
@@ -54,6 +54,8 @@ class Walk:
     revisions: tuple[str, ...]
     tip: str | None  # a commit id; None when there is none (an empty repository)
     tip_name: str  # how messages name it: "HEAD", or the pushed ref
+    # The part of the tree to walk: a directory relative to the top ("" for all of it).
+    subtree: str = ""
 
 
 @dataclass
@@ -133,10 +135,16 @@ class HistoryScan:
     def run(self, walk: Walk) -> None:
         order = 0
         limit = self.config.max_file_size
-        for event in stream_log(self.repo, walk.revisions, self.holders.__contains__, limit):
+        boundary = shallow_commits(self.repo)
+        revisions = walk.revisions
+        if walk.subtree:  # every commit that touched it, merges' sides included
+            revisions = ("--full-history", *revisions, "--", walk.subtree)
+        for event in stream_log(self.repo, revisions, self.holders.__contains__, limit):
             if isinstance(event, Commit):
                 order += 1
                 self.stats.commits += 1
+                if event.sha in boundary:  # its parents were not fetched
+                    self.stats.shallow = True
                 if self.progress is not None:
                     self.progress(self.stats.commits)
                 continue
@@ -285,7 +293,9 @@ class HistoryScan:
 
     # -- the report -------------------------------------------------------------------------
 
-    def findings(self, walk: Walk, accepted: frozenset[str]) -> list[Finding]:
+    def findings(
+        self, walk: Walk, accepted: frozenset[str], gone_only: bool = False
+    ) -> list[Finding]:
         from wabaguard.reporters.text import count
 
         present = self.at_tip(walk.tip)
@@ -295,6 +305,8 @@ class HistoryScan:
                 self.suppressed += 1
                 continue
             at_tip = key in present
+            if at_tip and gone_only:
+                continue  # a scan of the tip's files reports it
             last = walk.tip if at_tip and walk.tip else secret.last_sha
             first = secret.first
             notes = (
@@ -414,12 +426,20 @@ def count_commits(repo: str, walk: Walk) -> int:
     if not walk.revisions:
         return 0
     revisions = [r for r in walk.revisions if r != "--end-of-options"]
+    if walk.subtree:
+        revisions = ["--full-history", *revisions, "--", walk.subtree]
     out = git(repo, "rev-list", "--count", *revisions, check=False).strip()
     return int(out) if out.isdigit() else 0
 
 
-def is_shallow(repo: str) -> bool:
-    return git(repo, "rev-parse", "--is-shallow-repository", check=False).strip() == "true"
+def shallow_commits(repo: str) -> frozenset[str]:
+    """The commits of a shallow clone whose parents are missing (none in a full clone)."""
+    path = git(repo, "rev-parse", "--git-path", "shallow", check=False).strip()
+    try:
+        with open(os.path.join(repo, path), encoding="ascii") as fh:
+            return frozenset(line.strip() for line in fh if line.strip())
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
 
 
 def scan_history(
@@ -430,6 +450,7 @@ def scan_history(
     accepted: frozenset[str] = frozenset(),
     excluded: Callable[[str], bool] = lambda path: False,
     progress: Callable[[int], None] | None = None,
+    gone_only: bool = False,
 ) -> tuple[ScanResult, HistoryStats]:
     """Walk and scan; the findings (one per secret) as a ``ScanResult``. GitError when git
     cannot walk what was asked."""
@@ -437,8 +458,7 @@ def scan_history(
     scan = HistoryScan(repo, config, excluded=excluded, progress=progress)
     if walk.revisions:
         scan.run(walk)
-    findings = scan.findings(walk, accepted)
-    scan.stats.shallow = is_shallow(repo)
+    findings = scan.findings(walk, accepted, gone_only)
     errors = list(scan.errors)
     if scan.stats.shallow:
         errors.append(ScanError(".", SHALLOW_NOTE, level="warning"))
