@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, NamedTuple
@@ -116,21 +117,26 @@ def stream_log(
     limit: int,
 ) -> Iterator[Commit | FileChange]:
     """The walk's events, oldest commit first. GitError if git fails."""
-    proc = subprocess.Popen(
-        log_command(revisions),
-        cwd=repo,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=_env(),
-    )
-    assert proc.stdout is not None and proc.stderr is not None
-    try:
-        yield from parse_log(proc.stdout, wants_removed, limit)
-    finally:
-        proc.stdout.close()
-        stderr = proc.stderr.read()
-        proc.stderr.close()
-        code = proc.wait()
+    # stderr to a file: a pipe git filled with warnings while we read stdout would block it.
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                log_command(revisions),
+                cwd=repo,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                env=_env(),
+            )
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror or type(exc).__name__}") from None
+        assert proc.stdout is not None
+        try:
+            yield from parse_log(proc.stdout, wants_removed, limit)
+        finally:
+            proc.stdout.close()
+            code = proc.wait()
+        errors.seek(0)
+        stderr = errors.read(64 * 1024)
     if code != 0:
         raise GitError(_first_line(stderr) or f"git log exited with status {code}")
 

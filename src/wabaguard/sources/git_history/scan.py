@@ -236,9 +236,10 @@ class HistoryScan:
         it (its first parent) was the last to hold the secret there."""
         held = self.holders.get(change.old_path, set())
         parent = change.commit.parents[0] if change.commit.parents else ""
+        removed = "\n".join(change.removed)  # one search per secret, not one per line
         for key in held - added:
             secret = self.secrets[key]
-            if not any(secret.secret in line for line in change.removed):
+            if secret.secret not in removed:
                 continue
             if not change.path:
                 held_now = self.holders.get(change.old_path)
