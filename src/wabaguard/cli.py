@@ -362,6 +362,13 @@ def scan(
 @_exclude_option
 @_entropy_option
 @click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="BYTES")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Scanning processes (default: 1 for a few commits, 2 for long histories).",
+)
 @click.option("--fail-on-error/--no-fail-on-error", default=True, show_default=True)
 @click.option("--no-progress", is_flag=True, help="Never show a progress line.")
 def history(
@@ -380,6 +387,7 @@ def history(
     excludes: tuple[str, ...],
     entropy: bool | None,
     max_file_size: int | None,
+    jobs: int | None,
     fail_on_error: bool,
     no_progress: bool,
 ) -> int:
@@ -413,6 +421,7 @@ def history(
             excludes=excludes,
             progress=_progress_enabled(no_progress),
             gone_only=gone_only,
+            jobs=jobs,
         )
     except cli_support.UsageError as exc:
         raise _fail(str(exc)) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 # Each commit's author and day, in order (the committer is the author).
@@ -42,7 +43,8 @@ class Repo:
 
     def author_env(self, who: str) -> dict[str, str]:
         self.day += 1
-        date = f"2024-01-{self.day:02d}T12:00:00+00:00"
+        when = datetime(2024, 1, 1, 12, tzinfo=timezone.utc) + timedelta(days=self.day - 1)
+        date = when.isoformat()
         name = PEOPLE[who]
         email = f"{who}@example.invalid"
         return {

@@ -329,3 +329,25 @@ def test_gone_only_leaves_what_is_still_there_to_the_file_scan(run_cli, tmp_path
     assert sorted(f["path"] for f in both["findings"]) == ["gone.py", "kept.py"]
     only = run_cli("history", "--no-progress", "-f", "json", "--gone-only", str(repo.path))
     assert [f["path"] for f in only.json()["findings"]] == ["gone.py"]
+
+
+def test_two_processes_report_exactly_what_one_does(run_cli, tmp_path: Path) -> None:
+    """The removal of a secret found in a change still with a worker is not missed."""
+    repo, key, _ = _lifecycle(tmp_path)
+    shas = []
+    for n in range(150):  # batches of changes go to the workers; the key's file among them
+        repo.write(f"pad/f{n % 7}.py", f"x = {n}\n")
+        if n == 70:
+            repo.write("late.py", f'K = "{key}"\n')
+        if n == 71:
+            repo.remove("late.py")
+        shas.append(repo.commit(f"pad {n}", "bob"))
+    one = run_cli("history", "--no-progress", "-f", "json", "-j", "1", str(repo.path)).json()
+    two = run_cli("history", "--no-progress", "-f", "json", "-j", "2", str(repo.path)).json()
+    assert one["findings"] == two["findings"]
+    assert one["stats"]["files_scanned"] == two["stats"]["files_scanned"] == 3 + 150 + 1
+    [finding] = two["findings"]
+    assert "late.py" in finding["properties"]["paths"]
+    # Added at pad 70, removed at pad 71, while pad 70's results were still with a worker.
+    assert finding["properties"]["last_commit"] == shas[70]
+    assert finding["properties"]["removed_in"] == shas[71]

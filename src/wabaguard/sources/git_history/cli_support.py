@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from wabaguard.sources.git_history.log import GitError
 from wabaguard.sources.git_history.scan import (
+    PARALLEL_MIN_COMMITS,
     Walk,
     accepted_hashes,
     choose_walk,
@@ -82,6 +83,7 @@ def run(
     excludes: Sequence[str],
     progress: bool,
     gone_only: bool = False,
+    jobs: int | None = None,
 ) -> ScanResult:
     from wabaguard.discovery import _Excludes
 
@@ -118,7 +120,10 @@ def run(
     def excluded(relpath: str) -> bool:
         return bool(matcher) and matcher.match(os.path.join(repo, relpath))
 
-    meter = Progress(count_commits(repo, walk)) if progress else None
+    total = count_commits(repo, walk)
+    meter = Progress(total) if progress else None
+    if jobs is None:  # a second process pays off on long histories only
+        jobs = min(2, os.cpu_count() or 1) if total >= PARALLEL_MIN_COMMITS else 1
     try:
         result, stats = scan_history(
             repo,
@@ -128,6 +133,7 @@ def run(
             excluded=excluded,
             progress=meter,
             gone_only=gone_only,
+            jobs=jobs,
         )
     except GitError as exc:
         raise UsageError(f"git log failed: {exc}") from None

@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from wabaguard.builder import Draft, FileFindings
 from wabaguard.config import Config
@@ -101,6 +105,74 @@ class _Recording(FileFindings):
         self.drafts.setdefault((draft.line, draft.column, draft.rule.id), (draft, source))
 
 
+class _Scanned(NamedTuple):
+    """One change's credential findings, each with its rule, raw value, detail and line."""
+
+    found: list[tuple[Finding, Rule, str, str, str]]
+    suppressed: int
+    error: str = ""
+
+
+class _Pending(NamedTuple):
+    change: FileChange
+    order: int
+    result: _Scanned | None
+
+
+# Work goes to the processes in batches (one hand-over per change costs more than most
+# changes take to scan); at most _IN_FLIGHT batches wait, which bounds memory.
+_BATCH = 64
+_BATCH_BYTES = 256 * 1024
+_IN_FLIGHT = 4
+PARALLEL_MIN_COMMITS = 200  # below this a second process costs more than it saves
+
+
+def _scan_change(
+    engine: Engine, config: Config, path: str, hunks: list[tuple[int, list[str]]]
+) -> _Scanned:
+    """Scan a change's added lines as ``wabaguard scan`` scans a file, hunk by hunk at
+    their line numbers. Never raises."""
+    sink = _Recording(path, config)
+    try:
+        for start, lines in hunks:
+            if lines:
+                engine.scan_lines(path, lines, sink, first_line=start)
+        findings, suppressed = sink.finish()
+    except Exception as exc:  # one change must not lose the rest of the history
+        return _Scanned([], 0, f"internal error in the credential scan ({type(exc).__name__})")
+    found = []
+    for finding in findings:
+        if finding.kind is not Kind.CREDENTIAL or not finding.secret_hash:
+            continue  # a malformed suppression comment is about files now, not history
+        draft, source = sink.drafts[(finding.line, finding.column, finding.rule)]
+        found.append((finding, draft.rule, draft.secret, draft.detail, source))
+    return _Scanned(found, suppressed)
+
+
+_WORKER: tuple[Engine, Config] | None = None
+
+
+def _init_worker(config: Config) -> None:
+    global _WORKER
+    from wabaguard.detectors import all_detectors
+
+    _WORKER = (Engine(config, all_detectors()), config)
+
+
+def _scan_batch(work: list[tuple[str, list[tuple[int, list[str]]]]]) -> list[_Scanned]:
+    assert _WORKER is not None
+    engine, config = _WORKER
+    return [_scan_change(engine, config, path, hunks) for path, hunks in work]
+
+
+def _pool(config: Config, jobs: int) -> Executor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    return ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(config,))
+
+
 @dataclass
 class HistoryStats:
     commits: int = 0
@@ -132,27 +204,92 @@ class HistoryScan:
         self.suppressed = 0
         self.stats = HistoryStats()
 
-    def run(self, walk: Walk) -> None:
-        order = 0
+    def run(self, walk: Walk, jobs: int = 1) -> None:
         limit = self.config.max_file_size
         boundary = shallow_commits(self.repo)
         revisions = walk.revisions
         if walk.subtree:  # every commit that touched it, merges' sides included
             revisions = ("--full-history", *revisions, "--", walk.subtree)
-        for event in stream_log(self.repo, revisions, self.holders.__contains__, limit):
-            if isinstance(event, Commit):
-                order += 1
-                self.stats.commits += 1
-                if event.sha in boundary:  # its parents were not fetched
-                    self.stats.shallow = True
-                if self.progress is not None:
-                    self.progress(self.stats.commits)
-                continue
-            self._change(event, order)
+        batches: deque[tuple[list[tuple[FileChange, int, bool]], Future[list[_Scanned]]]] = deque()
+        batch: list[tuple[FileChange, int, bool]] = []
+        work: list[tuple[str, list[tuple[int, list[str]]]]] = []
+        work_bytes = 0
+        in_flight: dict[str, int] = {}  # paths of queued changes (their secrets are not known yet)
 
-    def _change(self, change: FileChange, order: int) -> None:
-        if change.submodule or change.binary:
-            return
+        def wants_removed(path: str) -> bool:
+            return path in self.holders or path in in_flight
+
+        pool = _pool(self.config, jobs) if jobs > 1 else None
+        try:
+            order = 0
+            for event in stream_log(self.repo, revisions, wants_removed, limit):
+                if isinstance(event, Commit):
+                    order += 1
+                    self.stats.commits += 1
+                    if event.sha in boundary:  # its parents were not fetched
+                        self.stats.shallow = True
+                    if self.progress is not None:
+                        self.progress(self.stats.commits)
+                    continue
+                if event.submodule or event.binary:
+                    continue
+                wanted = self._wanted(event)
+                if pool is None:
+                    self._apply(_Pending(event, order, self._scan_here(event) if wanted else None))
+                    continue
+                batch.append((event, order, wanted))
+                if wanted:
+                    work.append((printable(event.path), event.hunks))
+                    work_bytes += event.added_bytes
+                if event.path:
+                    in_flight[event.path] = in_flight.get(event.path, 0) + 1
+                if len(work) >= _BATCH or work_bytes >= _BATCH_BYTES:
+                    batches.append((batch, pool.submit(_scan_batch, work)))
+                    batch, work, work_bytes = [], [], 0
+                    while len(batches) > _IN_FLIGHT:
+                        self._apply_batch(batches.popleft(), in_flight)
+            if pool is not None and batch:
+                batches.append((batch, pool.submit(_scan_batch, work)))
+            while batches:
+                self._apply_batch(batches.popleft(), in_flight)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+
+    def _apply_batch(
+        self,
+        queued: tuple[list[tuple[FileChange, int, bool]], Future[list[_Scanned]]],
+        in_flight: dict[str, int],
+    ) -> None:
+        batch, future = queued
+        try:
+            results = iter(future.result())
+        except Exception as exc:  # a worker died (a native crash, the OOM killer)
+            failed = _Scanned([], 0, f"not scanned: a scan worker failed ({type(exc).__name__})")
+            results = iter([failed] * len(batch))
+        for change, order, wanted in batch:
+            path = change.path
+            if path:
+                left = in_flight[path] - 1
+                if left:
+                    in_flight[path] = left
+                else:
+                    del in_flight[path]
+            self._apply(_Pending(change, order, next(results) if wanted else None))
+
+    def _wanted(self, change: FileChange) -> bool:
+        return (
+            bool(change.path)
+            and any(lines for _, lines in change.hunks)
+            and not self.excluded(change.path)
+        )
+
+    def _scan_here(self, change: FileChange) -> _Scanned:
+        return _scan_change(self.engine, self.config, printable(change.path), change.hunks)
+
+    def _apply(self, item: _Pending) -> None:
+        """Fold one change's results in, in the walk's order."""
+        change, order = item.change, item.order
         if change.old_path and change.path and change.old_path != change.path:
             moved = self.holders.get(change.old_path)
             if moved:  # a rename: what lived at the old path lives at the new one too
@@ -160,15 +297,13 @@ class HistoryScan:
                 for key in moved:
                     self.secrets[key].paths.add(printable(change.path))
         added: set[str] = set()
-        if change.path and any(lines for _, lines in change.hunks):
-            added = self._scan(change, order)
+        if item.result is not None:
+            added = self._scanned(change, order, item.result)
         if change.removed:
             self._removals(change, order, added)
 
-    def _scan(self, change: FileChange, order: int) -> set[str]:
+    def _scanned(self, change: FileChange, order: int, scanned: _Scanned) -> set[str]:
         raw = change.path
-        if self.excluded(raw):
-            return set()
         path = printable(raw)  # as reports show it: a name need not be valid UTF-8
         where = f"{path} (commit {change.commit.sha[:12]})"
         if change.truncated:
@@ -182,39 +317,36 @@ class HistoryScan:
             )
         self.stats.changes += 1
         self.stats.bytes += change.added_bytes
-        sink = _Recording(path, self.config)
-        try:
-            for start, lines in change.hunks:
-                if lines:
-                    self.engine.scan_lines(path, lines, sink, first_line=start)
-            findings, suppressed = sink.finish()
-        except Exception as exc:  # one change must not lose the rest of the history
-            self.errors.append(
-                ScanError(where, f"internal error in the credential scan ({type(exc).__name__})")
-            )
+        if scanned.error:
+            self.errors.append(ScanError(where, scanned.error))
             return set()
-        self.suppressed += suppressed
+        self.suppressed += scanned.suppressed
         found: set[str] = set()
-        for finding in findings:
-            if finding.kind is not Kind.CREDENTIAL or not finding.secret_hash:
-                continue  # a malformed suppression comment is about files now, not history
-            draft, source = sink.drafts[(finding.line, finding.column, finding.rule)]
-            self._record(finding, draft, source, _Place(change.commit, order, path), raw)
+        place = _Place(change.commit, order, path)
+        for finding, rule, secret, detail, source in scanned.found:
+            self._record(finding, rule, secret, detail, source, place, raw)
             found.add(finding.secret_hash)
         return found
 
     def _record(
-        self, finding: Finding, draft: Draft, source: str, place: _Place, raw_path: str
+        self,
+        finding: Finding,
+        rule: Rule,
+        secret: str,
+        detail: str,
+        source: str,
+        place: _Place,
+        raw_path: str,
     ) -> None:
         key = finding.secret_hash
         known = self.secrets.get(key)
         if known is None:
             known = self.secrets[key] = _Secret(
-                rule=draft.rule,
-                secret=draft.secret,
+                rule=rule,
+                secret=secret,
                 secret_hash=key,
                 confidence=finding.confidence,
-                detail=draft.detail,
+                detail=detail,
                 first=place,
                 line=finding.line,
                 column=finding.column,
@@ -452,13 +584,14 @@ def scan_history(
     excluded: Callable[[str], bool] = lambda path: False,
     progress: Callable[[int], None] | None = None,
     gone_only: bool = False,
+    jobs: int = 1,
 ) -> tuple[ScanResult, HistoryStats]:
     """Walk and scan; the findings (one per secret) as a ``ScanResult``. GitError when git
     cannot walk what was asked."""
     started = time.perf_counter()
     scan = HistoryScan(repo, config, excluded=excluded, progress=progress)
     if walk.revisions:
-        scan.run(walk)
+        scan.run(walk, jobs)
     findings = scan.findings(walk, accepted, gone_only)
     errors = list(scan.errors)
     if scan.stats.shallow:
