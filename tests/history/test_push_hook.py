@@ -76,7 +76,7 @@ def test_push_of_commits_adding_a_token_is_refused(
     assert refused.returncode != 0, output
     assert "app.py:2:8: high aws-access-key" in output
     assert f"introduced in commit {added[:12]}" in output
-    assert "rotate it now" in output
+    assert "gone from main, still in history: rotate it now" in output
     assert key not in output
     assert remote.git("rev-parse", "main").strip() != project.head()
 

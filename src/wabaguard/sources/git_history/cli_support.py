@@ -63,7 +63,10 @@ def pre_push_walk(repo: str) -> Walk:
     from_ref = os.environ.get("PRE_COMMIT_FROM_REF")
     to_ref = os.environ.get("PRE_COMMIT_TO_REF")
     if from_ref and to_ref:
-        return choose_walk(repo, range_=f"{from_ref}..{to_ref}")
+        walk = choose_walk(repo, range_=f"{from_ref}..{to_ref}")
+        # Messages name the branch being pushed, not the 40-digit commit pre-commit passes.
+        branch = os.environ.get("PRE_COMMIT_LOCAL_BRANCH", "").removeprefix("refs/heads/")
+        return dataclasses.replace(walk, tip_name=branch or to_ref[:12])
     remote = os.environ.get("PRE_COMMIT_REMOTE_NAME")
     if remote:
         return choose_walk(repo, exclude_remote=remote)
