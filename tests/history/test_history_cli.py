@@ -351,3 +351,18 @@ def test_two_processes_report_exactly_what_one_does(run_cli, tmp_path: Path) -> 
     # Added at pad 70, removed at pad 71, while pad 70's results were still with a worker.
     assert finding["properties"]["last_commit"] == shas[70]
     assert finding["properties"]["removed_in"] == shas[71]
+
+
+def test_a_path_that_became_a_directory_at_the_tip(run_cli, tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    gone = fakes.aws_access_key_id(seed=1560)
+    kept = fakes.aws_access_key_id(seed=1561)
+    repo.write("conf", f'K = "{gone}"\n')
+    repo.write("z.py", f'K = "{kept}"\n')
+    repo.commit("add")
+    repo.remove("conf")
+    repo.write("conf/inner.py", "x = 1\n")
+    repo.commit("conf is a directory now")
+    doc = run_cli("history", "--no-progress", "-f", "json", str(repo.path)).json()
+    at_head = {f["path"]: f["properties"]["at_head"] for f in doc["findings"]}
+    assert at_head == {"conf": False, "z.py": True}

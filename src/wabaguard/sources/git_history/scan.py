@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -394,34 +395,37 @@ class HistoryScan:
                 wanted[path] = set(keys)
         found: set[str] = set()
         paths = sorted(wanted)
-        request = b"".join(os.fsencode(f"{tip}:{path}") + b"\n" for path in paths)
-        try:
-            done = subprocess.run(
-                ["git", *SAFE_CONFIG, "cat-file", "--batch"],
-                cwd=self.repo,
-                input=request,
-                capture_output=True,
-                check=False,
-                env=_env(),
-            )
-        except OSError:
-            return found
-        out = done.stdout
-        pos = 0
-        for path in paths:
-            end = out.find(b"\n", pos)
-            if end < 0:
-                break
-            header = out[pos:end].split()
-            pos = end + 1
-            if len(header) != 3 or header[1] != b"blob":
-                continue  # "<tip>:<path> missing": the path is gone at the tip
-            size = int(header[2])
-            text = out[pos : pos + size].decode("utf-8", "replace")
-            pos += size + 1
-            for key in wanted[path]:
-                if self.secrets[key].secret in text:
-                    found.add(key)
+        # The names from a file, the blobs read one at a time: memory holds one blob at most.
+        with tempfile.TemporaryFile() as request:
+            request.write(b"".join(os.fsencode(f"{tip}:{path}") + b"\n" for path in paths))
+            request.seek(0)
+            try:
+                proc = subprocess.Popen(
+                    ["git", *SAFE_CONFIG, "cat-file", "--batch"],
+                    cwd=self.repo,
+                    stdin=request,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=_env(),
+                )
+            except OSError:
+                return found
+            assert proc.stdout is not None
+            with proc.stdout as out:
+                for path in paths:
+                    header = out.readline().split()
+                    if not header:
+                        break
+                    if len(header) != 3:
+                        continue  # "<tip>:<path> missing": the path is gone at the tip
+                    data = out.read(int(header[2]) + 1)
+                    if header[1] != b"blob":
+                        continue  # a directory there now
+                    text = data.decode("utf-8", "replace")
+                    for key in wanted[path]:
+                        if self.secrets[key].secret in text:
+                            found.add(key)
+            proc.wait()
         return found
 
     # -- the report -------------------------------------------------------------------------
