@@ -350,9 +350,25 @@ def scan(
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
-@click.option("--report", "reports", multiple=True, metavar="FORMAT=FILE", help="Also this.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the report to FILE instead of stdout (the summary line goes to stderr).",
+)
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT=FILE",
+    help="Also write another format from the same scan (repeatable).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=None,
+    help="Lowest severity that fails the run (default: low, or the config's).",
+)
 @click.option(
     "--baseline",
     type=click.Path(dir_okay=False),
@@ -361,7 +377,13 @@ def scan(
 @_config_option
 @_exclude_option
 @_entropy_option
-@click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="BYTES")
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="BYTES",
+    help="Skip the rest of a change that adds more than this (default 2 MiB).",
+)
 @click.option(
     "-j",
     "--jobs",
@@ -369,7 +391,12 @@ def scan(
     default=None,
     help="Scanning processes (default: 1 for a few commits, 2 for long histories).",
 )
-@click.option("--fail-on-error/--no-fail-on-error", default=True, show_default=True)
+@click.option(
+    "--fail-on-error/--no-fail-on-error",
+    default=True,
+    show_default=True,
+    help="Exit 2 when a change could not be analysed, unless a finding already fails the run.",
+)
 @click.option("--no-progress", is_flag=True, help="Never show a progress line.")
 def history(
     path: str,
