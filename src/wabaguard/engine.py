@@ -300,6 +300,14 @@ class Engine:
         found: list[Match] = self._pipeline().scan(path, window, index, line, wanted)
         return found
 
+    def warm_up(self) -> None:
+        """Build now what the first candidate line would (detect-secrets' pipeline, the
+        long-line plans), so processes forked from this one share it instead of each
+        building its own."""
+        if self.builtins:
+            self._pipeline()
+        _ = self._confirm_plans
+
     def _pipeline(self) -> Any:
         if self._ds is None:
             from wabaguard.ds_pipeline import DetectSecretsPipeline

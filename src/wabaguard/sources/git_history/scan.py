@@ -166,11 +166,18 @@ def _scan_batch(work: list[tuple[str, list[tuple[int, list[str]]]]]) -> list[_Sc
     return [_scan_change(engine, config, path, hunks) for path, hunks in work]
 
 
-def _pool(config: Config, jobs: int) -> Executor:
+def _pool(engine: Engine, config: Config, jobs: int) -> Executor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    global _WORKER
+    if sys.platform == "linux":
+        # Forked workers inherit this process's engine, built and warmed once (imports,
+        # compiled patterns, detect-secrets' pipeline) instead of once per worker.
+        engine.warm_up()
+        _WORKER = (engine, config)
+        return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    ctx = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(config,))
 
 
@@ -220,7 +227,7 @@ class HistoryScan:
         def wants_removed(path: str) -> bool:
             return path in self.holders or path in in_flight
 
-        pool = _pool(self.config, jobs) if jobs > 1 else None
+        pool = _pool(self.engine, self.config, jobs) if jobs > 1 else None
         try:
             order = 0
             for event in stream_log(self.repo, revisions, wants_removed, limit):
