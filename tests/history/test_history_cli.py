@@ -366,3 +366,20 @@ def test_a_path_that_became_a_directory_at_the_tip(run_cli, tmp_path: Path) -> N
     doc = run_cli("history", "--no-progress", "-f", "json", str(repo.path)).json()
     at_head = {f["path"]: f["properties"]["at_head"] for f in doc["findings"]}
     assert at_head == {"conf": False, "z.py": True}
+
+
+def test_still_there_means_a_scan_would_find_it_not_that_its_text_occurs(
+    run_cli, tmp_path: Path
+) -> None:
+    """A short password later turned into a placeholder of the same name is gone."""
+    repo = Repo(tmp_path / "repo")
+    word = "pass" + "word"
+    repo.write("README.md", f"Connect to `https://user:{word}@db.example.com/app`.\n")
+    repo.commit("add")
+    repo.write("README.md", f"Connect to `https://user:{{{word}}}@db.example.com/app`.\n")
+    repo.commit("a placeholder")
+    result = run_cli("history", "--no-progress", "-f", "json", str(repo.path))
+    [finding] = result.json()["findings"]
+    assert finding["rule"] == "basic-auth-credentials"
+    assert finding["properties"]["at_head"] is False
+    assert finding["notes"][-1].startswith("gone from HEAD, still in history")

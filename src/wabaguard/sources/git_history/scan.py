@@ -428,12 +428,24 @@ class HistoryScan:
                     data = out.read(int(header[2]) + 1)
                     if header[1] != b"blob":
                         continue  # a directory there now
-                    text = data.decode("utf-8", "replace")
-                    for key in wanted[path]:
-                        if self.secrets[key].secret in text:
-                            found.add(key)
+                    found |= wanted[path] & self._found_in(path, data[:-1])
             proc.wait()
         return found
+
+    def _found_in(self, raw_path: str, data: bytes) -> set[str]:
+        """Hashes of the values the detectors find in a file's content (suppressed or not):
+        a value is "still there" when a scan would see it, not when its text happens to
+        occur (a short password that is now a placeholder's name)."""
+        if b"\0" in data[:8192] or len(data) > self.config.max_file_size:
+            return set()
+        lines = data.decode("utf-8", "replace").split("\n")
+        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+        sink = _Recording(printable(raw_path), self.config)
+        try:
+            self.engine.scan_lines(sink.path, lines, sink)
+        except Exception:  # then it counts as gone; the history findings stand
+            return set()
+        return {draft.secret_hash for draft, _ in sink.drafts.values()}
 
     # -- the report -------------------------------------------------------------------------
 
