@@ -337,7 +337,7 @@ def test_repository_with_a_finding(tmp_path: Path, shim: Path | None, secret: st
 
     assert result.status == 1, result.stderr
     if shim is not None:
-        assert result.ran == ["venv", "changed", "rotation", "scan"]
+        assert result.ran == ["venv", "changed", "rotation", "history", "scan"]
     found = annotations(result.stdout)
     assert len(found) == 1, result.stdout
     assert found[0].startswith("::error file=app/settings.py,line=1,")
@@ -348,6 +348,7 @@ def test_repository_with_a_finding(tmp_path: Path, shim: Path | None, secret: st
         "findings": "1",
         "sarif-file": "wabaguard.sarif",
         "stale-credentials": "",
+        "history-findings": "",
     }
 
     assert result.summary.startswith("## wabaguard")
@@ -380,6 +381,7 @@ def test_repository_without_findings(tmp_path: Path, shim: Path | None) -> None:
         "findings": "0",
         "sarif-file": "out/wabaguard.sarif",
         "stale-credentials": "",
+        "history-findings": "",
     }
     assert "No findings" in result.summary
     sarif = assert_valid_sarif(repo / "out" / "wabaguard.sarif")
@@ -393,7 +395,12 @@ def test_fail_on_critical_lets_a_high_finding_pass(
     result = ActionRunner(tmp_path, repo, shim).run({"fail-on": "critical"})
 
     assert result.status == 0, result.stdout + result.stderr
-    assert result.outputs == {"findings": "1", "sarif-file": "", "stale-credentials": ""}
+    assert result.outputs == {
+        "findings": "1",
+        "sarif-file": "",
+        "stale-credentials": "",
+        "history-findings": "",
+    }  # still reported
     assert len(annotations(result.stdout)) == 1
     assert not (repo / "wabaguard.sarif").exists()
     assert secret not in result.everything()
@@ -519,7 +526,7 @@ def test_install_step_installs_the_actions_own_code(
     runner = ActionRunner(tmp_path, repo, None, action_path, extra_env=offline_pip)
 
     first = runner.run()
-    assert first.ran == ["venv", "install", "changed", "rotation", "scan"], (
+    assert first.ran == ["venv", "install", "changed", "rotation", "history", "scan"], (
         first.stdout + first.stderr
     )
     exe = Path(first.steps["install"]["wabaguard"])

@@ -35,16 +35,21 @@ ALLOWED: dict[str, set[str]] = {
     "workflows": {"core", "sources"},
     "webhooks": {"core", "sources"},
     "reporters": {"core"},
+    # Composes the history walk (a source) with the credential engine.
+    "history": {"core", "sources", "credentials", "reporters"},
     # Network features use the offline capabilities' results, never the CLI.
-    "online": {"core", "sources", "credentials", "workflows", "webhooks", "reporters"},
-    "cli": {"core", "sources", "credentials", "workflows", "webhooks", "reporters", "online"},
+    "online": {"core", "sources", "credentials", "workflows", "webhooks", "reporters", "history"},
+    "cli": {
+        *("core", "sources", "credentials", "workflows", "webhooks", "reporters", "history"),
+        "online",
+    },
     # The two permanent public paths (plugin file, baseline filter) re-export credentials.
     "detect_secrets_plugins": {"credentials"},
     "baseline": {"credentials"},
     "__main__": {"cli"},
     "__init__": set(),
 }
-CAPABILITIES = ("sources", "credentials", "workflows", "webhooks", "online")
+CAPABILITIES = ("sources", "credentials", "workflows", "webhooks", "history", "online")
 
 
 def layer_of(module: str) -> str:
@@ -186,5 +191,5 @@ def test_the_hook_path_loads_no_network_code_and_no_other_command(
     # The registry reads the network features' rules (pure data); no network code loads.
     network = [m for m in loaded if m.startswith("wabaguard.online")]
     assert set(network) <= {"wabaguard.online", "wabaguard.online.rules"}, network
-    others = {"audit", "baseline", "demo", "rules", "plugin_path"}
+    others = {"audit", "baseline", "demo", "rules", "plugin_path", "rotation", "history"}
     assert not [m for m in loaded if m.split(".")[-1] in others and m.startswith("wabaguard.cli")]

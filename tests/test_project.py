@@ -56,10 +56,11 @@ def test_rules_index_lists_every_rule() -> None:
 def test_hooks_manifest_is_documented() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert {h["id"] for h in hooks} == {"wabaguard", "wabaguard-workflows"}
+    assert {h["id"] for h in hooks} == {"wabaguard", "wabaguard-workflows", "wabaguard-push"}
     for hook in hooks:
         assert f"id: {hook['id']}" in readme
-        assert hook["entry"].startswith("wabaguard scan")
+        command = "wabaguard history" if hook["id"] == "wabaguard-push" else "wabaguard scan"
+        assert hook["entry"].startswith(command)
         assert hook["language"] == "python"
 
 

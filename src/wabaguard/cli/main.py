@@ -25,6 +25,7 @@ COMMANDS = {
     "baseline": "wabaguard.cli.baseline:baseline_cmd",
     "demo": "wabaguard.cli.demo:demo",
     "explain": "wabaguard.cli.rules:explain",
+    "history": "wabaguard.cli.history:history",
     "plugin-path": "wabaguard.cli.plugin_path:plugin_path",
     "rotation": "wabaguard.cli.rotation:rotation",
     "rules": "wabaguard.cli.rules:rules",

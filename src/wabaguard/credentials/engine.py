@@ -81,9 +81,14 @@ class Engine:
 
     # -- scanning ---------------------------------------------------------------------------
 
-    def scan_lines(self, path: str, lines: Iterable[str], sink: FileFindings) -> None:
+    def scan_lines(
+        self, path: str, lines: Iterable[str], sink: FileFindings, first_line: int = 1
+    ) -> None:
         """Scan a file's lines (without line endings), streamed in chunks; every match
-        goes to ``sink`` (the file's finding constructor) as it is found."""
+        goes to ``sink`` (the file's finding constructor) as it is found.
+
+        ``first_line``: the line number of the first of ``lines``, for a part of a file (the
+        lines a commit added, in the history scan) scanned as if it were at that place."""
         with_builtins = bool(self.builtins) and not skips_file(path)
         gates = self.gates if with_builtins else self._own_gates
         every_line = self.every_line and with_builtins
@@ -92,7 +97,7 @@ class Engine:
         it = iter(lines)
         before: list[str] = []
         chunk = list(islice(it, CHUNK_LINES))
-        first_lineno = 1
+        first_lineno = first_line
         while chunk:
             following = list(islice(it, CHUNK_LINES))
             window = before + chunk + following[:CONTEXT_RADIUS]
@@ -191,6 +196,14 @@ class Engine:
         if isinstance(check, BuiltinPlugin):
             return self._ds.scan_window(path, text, check)
         return list(check.scan_line(text, LineContext([text], 0, path)))
+
+    def warm_up(self) -> None:
+        """Build now what the first candidate line would (detect-secrets' pipeline, the
+        long-line plans), so processes forked from this one share it instead of each
+        building its own."""
+        if self.builtins:
+            self._ds.pipeline()
+        _ = self._long.plans
 
     # -- detect-secrets ---------------------------------------------------------------------
 
