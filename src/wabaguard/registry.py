@@ -9,13 +9,14 @@ from wabaguard.findings import Rule
 
 @cache
 def all_rules() -> tuple[Rule, ...]:
-    from wabaguard import detectors, workflows
+    from wabaguard import detectors, webhooks, workflows
     from wabaguard.builtin import builtin_rules
     from wabaguard.suppressions import INVALID_SUPPRESSION
 
     rules = (
         *detectors.all_rules(),
         *workflows.all_rules(),
+        *webhooks.all_rules(),
         *builtin_rules(),
         INVALID_SUPPRESSION,
     )

@@ -260,7 +260,7 @@ def _read_and_scan(
     engine: Engine, candidate: Candidate, config: Config, result: FileResult, sink: FileFindings
 ) -> list[str] | None:
     """Credential pass; returns the lines when the workflow pass should run on them."""
-    from wabaguard import workflows
+    from wabaguard import webhooks, workflows
 
     path = candidate.relpath
     fh, st = _open_regular(candidate)
@@ -268,6 +268,7 @@ def _read_and_scan(
         if st.st_size > config.max_file_size:
             raise _Skip(f"larger than the {config.max_file_size}-byte limit (--max-file-size)")
         is_workflow = workflows.is_workflow_path(path)
+        wants_webhooks = False  # a source file that may hold a webhook handler
         if st.st_size <= WHOLE_FILE_LIMIT or is_workflow:
             data = fh.read(config.max_file_size + 1)  # the file may have grown since fstat
             if len(data) > config.max_file_size:
@@ -277,6 +278,7 @@ def _read_and_scan(
             lines = _decode_lines(data, path, result)
             if lines is None:
                 return None
+            wants_webhooks = not is_workflow and webhooks.might_hold_handler(path, data)
             source: Iterable[str] = lines
         else:
             head = fh.read(SNIFF_BYTES)
@@ -292,7 +294,7 @@ def _read_and_scan(
         engine.scan_lines(path, source, sink)
     result.scanned = 1
     result.bytes = st.st_size
-    return lines if is_workflow else None
+    return lines if is_workflow or wants_webhooks else None
 
 
 def _workflow_pass(
@@ -300,6 +302,9 @@ def _workflow_pass(
 ) -> None:
     from wabaguard import workflows
 
+    if not workflows.is_workflow_path(path):
+        _webhook_pass(engine, path, lines, sink, result)
+        return
     text = "\n".join(lines) + "\n"
     try:
         produced = list(workflows.analyze(path, text, engine.config))
@@ -324,6 +329,47 @@ def _workflow_pass(
                 wf.end_column,
                 detail=wf.detail,
                 identity=route,
+            ),
+            source,
+        )
+
+
+def _webhook_pass(
+    engine: Engine, path: str, lines: list[str], sink: FileFindings, result: FileResult
+) -> None:
+    """Webhook handlers in a source file that passed the byte prefilter."""
+    from wabaguard import webhooks
+
+    text = "\n".join(lines) + "\n"
+    try:
+        produced = list(webhooks.analyze(path, text, engine.config))
+    except webhooks.WebhookError as exc:
+        message = safe_message(exc.message, sink.masker)
+        if exc.level == "warning":
+            result.errors.append(ScanError(path, message, level="warning"))
+        else:
+            result.errors.append(ScanError(path, message))
+        return
+    except RecursionError:
+        result.errors.append(ScanError(path, "source nested too deeply to analyse its handlers"))
+        return
+    except Exception as exc:
+        result.errors.append(_internal_error(path, "the webhook analysis", exc))
+        return
+    for wh in produced:
+        source = lines[wh.line - 1] if 0 < wh.line <= len(lines) else ""
+        sink.add(
+            Draft(
+                wh.rule,
+                wh.line,
+                wh.column,
+                wh.end_line,
+                wh.end_column,
+                detail=wh.detail,
+                identity=wh.identity,
+                confidence=wh.confidence,
+                properties=wh.properties,
+                notes=wh.notes,
             ),
             source,
         )
