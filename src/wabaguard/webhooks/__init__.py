@@ -46,6 +46,8 @@ _STRONG_MARKERS = (
     b"HUB-SIGNATURE",
     b"HUB_SIGNATURE",
     b"hub_signature",
+    b"sha256=",  # the signature's format, in stand-alone verifier helpers
+    b"sha1=",
 )
 
 

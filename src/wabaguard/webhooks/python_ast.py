@@ -305,6 +305,8 @@ class PythonFrontEnd:
         self._parameters(node, fn)
         for child in _walk_body(node):
             self._node(child, fn, facts)
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                fn.calls.add(child.name)  # a decorator's wrapper: reached by the decorator
         self._statement_lists(node, fn, facts)
         return fn
 
@@ -436,6 +438,7 @@ class PythonFrontEnd:
                     direct = True
             elif isinstance(child, ast.Name) and child.id in facts.verdicts:
                 calls.update(facts.verdicts[child.id])
+                direct = direct or bool(facts.verdicts[child.id] & vocab.SAFE_COMPARE)
         if not direct and not calls:
             return
         negated = _is_negated(test)

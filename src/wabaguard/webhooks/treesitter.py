@@ -585,45 +585,48 @@ class _Walker:
 
     def _script(self, root: Node) -> Function | None:
         """A PHP file's top-level statements: the handler of a plain PHP endpoint."""
-        body = [
-            c
-            for c in root.named_children
-            if c.type not in ("function_definition", "class_declaration", "namespace_definition")
-        ]
-        text = "\n".join(_text(c) for c in body)
-        if not self.spec.payload.search(text):
+        body = [c for c in root.named_children if not self._separate(c)]
+        first = next((c for c in body if self.spec.payload.search(self._own_text(c))), None)
+        if first is None:
             return None
-        fn = Function("<script>", Site(1, 1, 1, 2))
+        fn = Function("<script>", _site(first))
         fn.route = Route("php", frozenset(), "", app_in_file=True)
-        self._collect(root, fn, skip_functions=True)
+        self._collect(root, fn)
         return fn
 
-    def _collect(self, node: Node, fn: Function, *, skip_functions: bool = False) -> None:
+    def _separate(self, node: Node) -> bool:
+        """A function or class analysed on its own, not as part of the code around it."""
+        if node.type in self.spec.classes or node.type == "namespace_definition":
+            return True
+        return node.type in self.spec.functions and not self._is_callback(node)
+
+    def _own_text(self, node: Node) -> str:
+        """The node's source without the functions and classes analysed on their own."""
+        cut: list[tuple[int, int]] = []
+        stack = list(node.children)
+        while stack:
+            current = stack.pop()
+            if self._separate(current):
+                cut.append((current.start_byte, current.end_byte))
+                continue
+            stack.extend(current.children)
+        raw: bytes = node.text or b""
+        base = node.start_byte
+        pieces, at = [], 0
+        for start, end in sorted(cut):
+            pieces.append(raw[at : start - base])
+            at = end - base
+        pieces.append(raw[at:])
+        return b" ".join(pieces).decode("utf-8", "replace")
+
+    def _collect(self, node: Node, fn: Function) -> None:
         nodes = list(self._descendants(node, into_closures=True))
-        if skip_functions:
-            nodes = [n for n in nodes if not self._inside_function(n, node)]
-        text = (
-            _text(node)
-            if not skip_functions
-            else "\n".join(
-                _text(n)
-                for n in node.named_children
-                if n.type not in ("function_definition", "class_declaration")
-            )
-        )
+        text = self._own_text(node)
         fn.reads_payload = bool(self.spec.payload.search(text))
         fn.evidence = vocab.is_evidence(text)
         taint = _Taint(self, fn, nodes, node)
         for child in nodes:
             self._fact(child, fn, taint)
-
-    def _inside_function(self, node: Node, root: Node) -> bool:
-        parent = node.parent
-        while parent is not None and parent != root:
-            if parent.type in self.spec.functions or parent.type in self.spec.classes:
-                return True
-            parent = parent.parent
-        return node.type in self.spec.functions or node.type in self.spec.classes
 
     def _fact(self, node: Node, fn: Function, taint: _Taint) -> None:
         kind = node.type
@@ -724,7 +727,9 @@ class _Walker:
                 ):
                     direct = True
             elif child.type in ("identifier", "variable_name"):
-                calls |= taint.verdicts.get(_text(child).lstrip("$"), set())
+                verdict = taint.verdicts.get(_text(child).lstrip("$"), set())
+                calls |= verdict
+                direct = direct or bool(verdict & vocab.SAFE_COMPARE)
         if not direct and not calls:
             return
         negated = self._negated(condition)
@@ -839,7 +844,10 @@ class _Taint:
             return False
         for side in (left, right):
             side = _unwrap(side)
-            if side.type in self.spec.literal_types or _LENGTHISH.search(_text(side)):
+            literal = side.type in self.spec.literal_types and not any(
+                c.type in ("template_substitution", "interpolation") for c in side.named_children
+            )
+            if literal or _LENGTHISH.search(_text(side)):
                 return False
         return self.is_tainted(left) or self.is_tainted(right)
 

@@ -33,5 +33,5 @@ def check(analysis: Analysis) -> Iterator[Hit]:
             " checks X-Hub-Signature-256: anyone who knows the URL can forge messages",
             f"{handler.owner}.{handler.name}",
             handler,
-            None if sure else Confidence.MEDIUM,
+            None if sure else Confidence.LOW,
         )
