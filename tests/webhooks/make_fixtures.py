@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from templates import TEMPLATES, Template  # noqa: E402
+from templates import TEMPLATES, Template
 
 OUT = Path(__file__).resolve().parents[1] / "fixtures" / "webhooks" / "generated"
 _TAGS = re.compile(r"\s*(?:#|//)\s*((?:@\w+\s*)+)$")
@@ -62,7 +62,6 @@ def _render(
 
 
 def variants(template: Template) -> dict[str, str]:
-    c = template.comment  # noqa: F841 (kept for symmetry with the rendered comments)
     ok_marks = {"@handler": "OK", "@compare": "OK", "@mac": "OK"}
     safe, unsafe = template.unsafe_compare
 

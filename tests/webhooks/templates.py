@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (the templates are source files in other languages, written as people write them)
 """The recommended handler of each framework, and the single mistakes made from it.
 
 ``make_fixtures.py`` writes, for every template, the correct file (``<name>.ok.<ext>``) and

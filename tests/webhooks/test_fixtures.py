@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 import scoring
 from make_fixtures import expected_files
 
