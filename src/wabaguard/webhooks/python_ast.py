@@ -342,7 +342,7 @@ class PythonFrontEnd:
         if _payload_read(node):
             fn.reads_payload = True
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            match = vocab.SIGNATURE_HEADER.search(node.value)
+            match = vocab.HEADER_NAME.fullmatch(node.value)
             if match:
                 (fn.header_256 if match.group(1) else fn.header_sha1).append(_site(node))
         if isinstance(node, ast.Call):

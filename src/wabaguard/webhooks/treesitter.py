@@ -632,7 +632,9 @@ class _Walker:
         kind = node.type
         if kind in self.spec.strings or kind in ("identifier", "name"):
             text = _text(node)
-            match = vocab.SIGNATURE_HEADER.search(text) if kind in self.spec.strings else None
+            match = None
+            if kind in self.spec.strings:
+                match = vocab.HEADER_NAME.fullmatch(text.strip("'\"`"))
             if match is None and text in self.header_names:
                 match = vocab.SIGNATURE_HEADER.search("x-hub-signature-256")
             if match is not None:

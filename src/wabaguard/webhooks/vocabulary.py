@@ -7,6 +7,8 @@ import re
 # The header in every spelling handlers use: the HTTP name, PHP's $_SERVER key, a Django
 # META key, a FastAPI ``Header()`` parameter name. Group 1 is the SHA-256 suffix.
 SIGNATURE_HEADER = re.compile(r"x[-_]hub[-_]signature([-_]256)?(?![-_a-z0-9])", re.IGNORECASE)
+# The whole string is the header's name: a read of the header, not a mention in prose.
+HEADER_NAME = re.compile(r"\s*(?:HTTP_)?x[-_]hub[-_]signature([-_]256)?\s*", re.IGNORECASE)
 
 # A subscription (GET) handshake or a payload walk: this is a WhatsApp webhook.
 _SUBSCRIPTION = re.compile(

@@ -1,7 +1,7 @@
 # ruff: noqa: E501 (the templates are source files in other languages, written as people write them)
 """The recommended handler of each framework, and the single mistakes made from it.
 
-``make_fixtures.py`` writes, for every template, the correct file (``<name>.ok.<ext>``) and
+``make_webhook_fixtures.py`` writes, for every template, the correct file (``<name>.ok.<ext>``) and
 one file per mistake (``<name>.<mistake>.<ext>``): the template with one small, realistic
 edit, annotated where the finding must be. Hand-written shapes (helpers, decorators,
 middleware, near misses) live beside them in ``tests/fixtures/webhooks/shapes/``.

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import scoring
-from make_fixtures import expected_files
+import webhook_scoring as scoring
+from make_webhook_fixtures import expected_files
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,13 +47,13 @@ def test_every_rule_has_hits_and_near_misses() -> None:
 
 
 def test_generated_fixtures_are_current() -> None:
-    """Regenerate with: python tests/webhooks/make_fixtures.py"""
+    """Regenerate with: python tests/webhooks/make_webhook_fixtures.py"""
     generated = scoring.FIXTURES / "generated"
     current = {p.name: p.read_text(encoding="utf-8") for p in generated.glob("*.*")}
     assert current == expected_files()
 
 
 def test_the_documented_scores_are_the_measured_ones(document: Any) -> None:
-    """Regenerate the table in docs/webhooks.md with: python tests/webhooks/scoring.py"""
+    """Regenerate the table in docs/webhooks.md with: python tests/webhooks/webhook_scoring.py"""
     docs = (REPO / "docs" / "webhooks.md").read_text(encoding="utf-8")
     assert scoring.table(scoring.score(document)) in docs

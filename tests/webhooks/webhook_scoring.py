@@ -1,4 +1,4 @@
-"""Score the webhook rules on the annotated fixtures: python tests/webhooks/scoring.py
+"""Score the webhook rules on the annotated fixtures: python tests/webhooks/webhook_scoring.py
 
 Runs ``wabaguard scan --format json`` (in-process, through ``main``) over a copy of
 ``tests/fixtures/webhooks`` and compares every finding with the annotations: ``NOT OK:

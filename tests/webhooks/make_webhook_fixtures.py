@@ -1,6 +1,6 @@
-"""Write the generated webhook fixtures: python tests/webhooks/make_fixtures.py [--check]
+"""Write the generated webhook fixtures: python tests/webhooks/make_webhook_fixtures.py [--check]
 
-Every template of ``templates.py`` gives ``<name>.ok.<ext>`` and one file per single
+Every template of ``webhook_templates.py`` gives ``<name>.ok.<ext>`` and one file per single
 mistake, annotated with the finding each line must (``NOT OK: <rule>``) or must not
 (``OK``) carry. ``--check`` exits 1 when the committed files differ from the templates.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from templates import TEMPLATES, Template
+from webhook_templates import TEMPLATES, Template
 
 OUT = Path(__file__).resolve().parents[1] / "fixtures" / "webhooks" / "generated"
 _TAGS = re.compile(r"\s*(?:#|//)\s*((?:@\w+\s*)+)$")
