@@ -31,9 +31,10 @@ LANGUAGES = {
 }
 
 # A file without one of these never loads a parser: the subscription handshake's query
-# parameters (PHP turns `hub.mode` into `hub_mode`), the signature header, or the words of a
-# payload walk (`entry[].changes[]`). Plain `in` tests on bytes: the hook's speed on
-# ordinary repositories must not change.
+# parameters (PHP turns `hub.mode` into `hub_mode`) or the signature header's name; the
+# signature's `sha256=` format next to an HMAC (a stand-alone verifier); or the words of a
+# payload walk (`entry[].changes[].value.messages`) in a file that says webhook or WhatsApp.
+# Plain `in` tests on bytes: the hook's speed on ordinary repositories must not change.
 _STRONG_MARKERS = (
     b"hub.mode",
     b"hub.challenge",
@@ -46,9 +47,11 @@ _STRONG_MARKERS = (
     b"HUB-SIGNATURE",
     b"HUB_SIGNATURE",
     b"hub_signature",
-    b"sha256=",  # the signature's format, in stand-alone verifier helpers
-    b"sha1=",
 )
+_FORMAT_MARKERS = (b"sha256=", b"sha1=")
+_HMAC_MARKERS = (b"hmac", b"Hmac", b"HMAC")
+_PAYLOAD_VALUES = (b"messages", b"statuses")
+_WEBHOOK_WORDS = (b"webhook", b"Webhook", b"WEBHOOK", b"whatsapp", b"WhatsApp", b"WHATSAPP")
 
 
 def language_of(path: str) -> str:
@@ -64,7 +67,14 @@ def might_hold_handler(path: str, data: bytes) -> bool:
         return False
     if any(marker in data for marker in _STRONG_MARKERS):
         return True
-    return b"entry" in data and b"changes" in data and (b"messages" in data or b"statuses" in data)
+    if any(m in data for m in _FORMAT_MARKERS) and any(m in data for m in _HMAC_MARKERS):
+        return True
+    return (
+        b"entry" in data
+        and b"changes" in data
+        and any(m in data for m in _PAYLOAD_VALUES)
+        and any(m in data for m in _WEBHOOK_WORDS)
+    )
 
 
 @dataclass(frozen=True)

@@ -79,10 +79,40 @@ def _strings(node: ast.AST) -> Iterator[ast.Constant]:
             yield child
 
 
+class _Source:
+    """Source segments of nodes in O(length): ``ast.get_source_segment`` re-splits the whole
+    file on every call, quadratic on large modules."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines(keepends=True)
+        self.encoded: dict[int, bytes] = {}
+
+    def _line(self, number: int) -> bytes:
+        if number not in self.encoded:
+            self.encoded[number] = self.lines[number - 1].encode("utf-8")
+        return self.encoded[number]
+
+    def segment(self, node: ast.AST) -> str:
+        line = getattr(node, "lineno", None)
+        end_line = getattr(node, "end_lineno", None)
+        start = getattr(node, "col_offset", None)
+        end = getattr(node, "end_col_offset", None)
+        if line is None or end_line is None or start is None or end is None:
+            return ""
+        if not (1 <= line <= end_line <= len(self.lines)):
+            return ""
+        if line == end_line:
+            return self._line(line)[start:end].decode("utf-8", "replace")
+        parts = [self._line(line)[start:]]
+        parts.extend(self._line(n) for n in range(line + 1, end_line))
+        parts.append(self._line(end_line)[:end])
+        return b"".join(parts).decode("utf-8", "replace")
+
+
 class _Facts:
     """Collects one function's facts."""
 
-    def __init__(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, source: str) -> None:
+    def __init__(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, source: _Source) -> None:
         self.fn = fn
         self.source = source
         self.tainted: set[str] = set()  # names holding a signature or a digest
@@ -137,7 +167,7 @@ class _Facts:
         for child in ast.walk(node):
             if isinstance(child, ast.Name) and child.id in self.serialised:
                 return self.serialised[child.id]
-        text = ast.get_source_segment(self.source, node) or ""
+        text = self.source.segment(node)
         match = vocab.SERIALISER.search(text)
         return match.group() if match else ""
 
@@ -181,6 +211,7 @@ class PythonFrontEnd:
         self.path = path
         self.text = text
         self.lines = text.splitlines()
+        self.source = _Source(text)
 
     def module(self) -> Module:
         tree = ast.parse(self.text, filename=self.path)
@@ -298,9 +329,9 @@ class PythonFrontEnd:
             _name(d) in _MOUNT_DECORATORS for d in node.decorator_list
         ):
             module.mounts.add(node.name)
-        segment = ast.get_source_segment(self.text, node) or ""
+        segment = self.source.segment(node)
         fn.evidence = vocab.is_evidence(segment)
-        facts = _Facts(node, self.text)
+        facts = _Facts(node, self.source)
         facts.propagate()
         self._parameters(node, fn)
         for child in _walk_body(node):
@@ -389,9 +420,7 @@ class PythonFrontEnd:
                     msg = kw.value
                 elif kw.arg in ("digestmod", "digest"):
                     mod = kw.value
-            algorithm = (
-                vocab.algorithm_of(ast.get_source_segment(self.text, mod) or "") if mod else ""
-            )
+            algorithm = vocab.algorithm_of(self.source.segment(mod)) if mod else ""
             serialiser = facts._serialiser(msg) if msg is not None else ""
             fn.macs.append(Mac(_site(node), algorithm, keyed=True, reserialised=serialiser))
         elif name == "update" and isinstance(node.func, ast.Attribute) and node.args:
