@@ -54,7 +54,7 @@ def test_files_without_markers_never_load_a_parser(tmp_path: Path) -> None:
     (tmp_path / "server.js").write_text(
         "const app = require('express')();\napp.post('/x', (req, res) => res.json(req.body));\n"
     )
-    (tmp_path / "main.go").write_text("package main\n\nfunc main() { println(\"github.com\") }\n")
+    (tmp_path / "main.go").write_text('package main\n\nfunc main() { println("github.com") }\n')
     (tmp_path / "index.php").write_text("<?php echo $_POST['name'];\n")
     (tmp_path / "app.py").write_text("import json\nprint(json.dumps({'changes': 1}))\n")
     result = _probe(tmp_path, ".")
@@ -156,3 +156,14 @@ def test_the_sarif_report_carries_the_rules(run_cli, tmp_path: Path) -> None:
     [result] = sarif["runs"][0]["results"]
     assert result["ruleId"] == "webhook-signature-not-verified"
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 7
+
+
+def test_test_code_is_not_analysed(run_cli, tmp_path: Path) -> None:
+    """Handlers in tests are fakes: the same file under tests/ or named test_*.py is skipped."""
+    for relpath in ("tests/app.py", "test_app.py", "src/app.test.js", "handler_test.go"):
+        target = tmp_path / relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(UNVERIFIED_FLASK)
+    (tmp_path / "app.py").write_text(UNVERIFIED_FLASK)
+    document = run_cli("scan", ".", "--format", "json", cwd=tmp_path).json()
+    assert [f["path"] for f in document["findings"]] == ["app.py"]

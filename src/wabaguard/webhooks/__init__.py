@@ -7,6 +7,7 @@ that pass both.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -54,6 +55,17 @@ _PAYLOAD_VALUES = (b"messages", b"statuses")
 _WEBHOOK_WORDS = (b"webhook", b"Webhook", b"WEBHOOK", b"whatsapp", b"WhatsApp", b"WHATSAPP")
 
 
+# Test code is not deployed: its handlers are fakes, its compares fixtures.
+_TEST_PATH = re.compile(
+    r"(?:^|/)(?:tests?|__tests__|spec|testdata)/|(?:^|/)test_[^/]*\.py$|_test\.(?:py|go)$"
+    r"|\.(?:test|spec)\.[jt]sx?$|Test\.php$"
+)
+
+
+def is_test_path(path: str) -> bool:
+    return _TEST_PATH.search(path) is not None
+
+
 def language_of(path: str) -> str:
     dot = path.rfind(".")
     if dot < 0 or "/" in path[dot:]:
@@ -64,6 +76,8 @@ def language_of(path: str) -> str:
 def might_hold_handler(path: str, data: bytes) -> bool:
     """Cheap: a source file in a covered language that mentions a webhook marker."""
     if not language_of(path):
+        return False
+    if is_test_path(path):
         return False
     if any(marker in data for marker in _STRONG_MARKERS):
         return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -9,6 +10,11 @@ from wabaguard.findings import Confidence, Rule
 from wabaguard.webhooks import vocabulary as vocab
 from wabaguard.webhooks.model import Function, Module, Site
 
+_WEBHOOK_WORDS = re.compile(r"web_?hook|hook|callback|inbound|incoming", re.IGNORECASE)
+_PATH_IS_URL = frozenset({"nextjs", "php"})
+_META_WORDS = re.compile(r"whats_?app|\bwa\b|meta|facebook|instagram|messenger|\bfb\b", re.I)
+# Controller actions that send or list rather than receive (a "WebhookController" has both).
+_NOT_A_RECEIVER = re.compile(r"send|^(?:get|list|fetch|create|update|delete|show|index)", re.I)
 MAX_DEPTH = 4  # helpers of helpers: deeper chains are rare and cost more than they find
 
 
@@ -35,6 +41,9 @@ class Analysis:
         self._called = {name for fn in module.functions for name in fn.calls}
         self._attached = {name for fn in module.functions for name in fn.middleware}
         self._attached |= module.mounts
+        self._subscription_paths = {
+            fn.route.path for fn in module.functions if fn.evidence and fn.route and fn.route.path
+        }
 
     def resolve(self, name: str) -> list[Function]:
         """A function by name, or a class's methods (a NestJS guard, a Laravel middleware)."""
@@ -93,8 +102,30 @@ class Analysis:
                 continue  # a helper the handler calls
             reach = self.reach(fn)
             evidence = any(f.evidence for f in reach)
-            if evidence or (route is not None and self.module.evidence):
+            # The file's other functions answer the handshake: this route is the webhook only
+            # if it is named like one (an API endpoint beside it takes JSON bodies too).
+            if evidence or (route is not None and self.module.evidence and self._named(fn)):
                 yield fn
+
+    def _named(self, fn: Function) -> bool:
+        """A route in a webhook file that is itself the WhatsApp webhook, by its names."""
+        route = fn.route
+        if route is None or _NOT_A_RECEIVER.search(fn.name):
+            return False
+        if route.path:
+            # Several providers' webhooks in one file: the path must be the handshake's, or
+            # say whose it is.
+            if route.path in self._subscription_paths:
+                return True
+            return bool(_META_WORDS.search(route.path) and _WEBHOOK_WORDS.search(route.path))
+        words = f"{fn.owner} {fn.name}"
+        if route.framework in _PATH_IS_URL:
+            words += f" {self.module.path}"  # app/api/whatsapp/webhook/route.ts, webhook.php
+        return _WEBHOOK_WORDS.search(words) is not None
+
+    def verifying(self, fn: Function) -> bool:
+        """The function checks a signature (rather than signing an outgoing request)."""
+        return bool(fn.compares or fn.header_256 or fn.header_sha1 or fn.takes_signature)
 
     def signature_related(self, fn: Function) -> bool:
         return bool(

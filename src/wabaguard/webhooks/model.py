@@ -84,6 +84,9 @@ class Function:
     middleware: set[str] = field(default_factory=set)  # decorators, guards, route middleware
     owner: str = ""  # the class a method belongs to
     takes_signature: bool = False  # a parameter holds the signature (a verifier helper)
+    # The parser recovered from a syntax error inside: what the function does not do cannot
+    # be told (what it does still holds).
+    recovered: bool = False
 
     @property
     def verifies(self) -> bool:

@@ -212,6 +212,7 @@ class PythonFrontEnd:
         self.text = text
         self.lines = text.splitlines()
         self.source = _Source(text)
+        self.header_keys: set[int] = set()
 
     def module(self) -> Module:
         tree = ast.parse(self.text, filename=self.path)
@@ -331,6 +332,7 @@ class PythonFrontEnd:
             module.mounts.add(node.name)
         segment = self.source.segment(node)
         fn.evidence = vocab.is_evidence(segment)
+        self.header_keys = _header_keys(node)
         facts = _Facts(node, self.source)
         facts.propagate()
         self._parameters(node, fn)
@@ -373,7 +375,9 @@ class PythonFrontEnd:
         if _payload_read(node):
             fn.reads_payload = True
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            match = vocab.HEADER_NAME.fullmatch(node.value)
+            match = (
+                None if id(node) in self.header_keys else vocab.HEADER_NAME.fullmatch(node.value)
+            )
             if match:
                 (fn.header_256 if match.group(1) else fn.header_sha1).append(_site(node))
         if isinstance(node, ast.Call):
@@ -442,7 +446,9 @@ class PythonFrontEnd:
                     continue
                 for i, stmt in enumerate(stmts):
                     if isinstance(stmt, ast.If):
-                        self._check(stmt, fn, facts, more=i + 1 < len(stmts))
+                        # Only a return follows: nothing is processed after the check.
+                        more = i + 1 < len(stmts) and not isinstance(stmts[i + 1], ast.Return)
+                        self._check(stmt, fn, facts, more=more)
                     elif isinstance(stmt, ast.Expr):
                         call = stmt.value
                         if isinstance(call, ast.Await):
@@ -474,6 +480,19 @@ class PythonFrontEnd:
         failure = stmt.body if negated else stmt.orelse
         falls_through = negated and more and not _terminates(failure)
         fn.checks.append(Check(_site(stmt), direct, frozenset(calls), falls_through))
+
+
+def _header_keys(fn: ast.AST) -> set[int]:
+    """Constants naming a header being set (dict keys, ``headers[...] = ``, ``.set(...)``)."""
+    keys: set[int] = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Dict):
+            keys.update(id(k) for k in node.keys if k is not None)
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            keys.add(id(node.slice))
+        elif isinstance(node, ast.Call) and _name(node) in ("set", "add_header", "setdefault"):
+            keys.update(id(a) for a in node.args[:1])
+    return keys
 
 
 def _dotted_args(node: ast.Call) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wabaguard.webhooks import WebhookError, WebhookFinding
+from wabaguard.webhooks import WebhookError, WebhookFinding, is_test_path
 from wabaguard.webhooks.analysis import Analysis, Hit
 from wabaguard.webhooks.model import Module
 from wabaguard.webhooks.rules import MODULES
@@ -31,6 +31,8 @@ def parse(path: str, text: str, language: str) -> Module:
 
 
 def findings_of(path: str, text: str, language: str, config: Config) -> list[WebhookFinding]:
+    if is_test_path(path):
+        return []
     module = parse(path, text, language)
     analysis = Analysis(module)
     found: dict[tuple[str, int, int], WebhookFinding] = {}

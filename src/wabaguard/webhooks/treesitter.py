@@ -165,6 +165,8 @@ _LENGTHISH = re.compile(
 )
 _ROUTE_METHODS = frozenset({"post", "all", "put", "patch", "any", "POST", "Any", "Handle"})
 _GO_REGISTRATIONS = frozenset({"HandleFunc", "Handle", "POST", "Any", "Post", "Add"})
+_HEADER_SETTERS = frozenset({"set", "Set", "Add", "setHeader", "append", "withHeader"})
+_PLAIN_PHP = re.compile(r"php://input|\$_POST\b")
 _JS_HOOK_KEYS = frozenset(
     {"preHandler", "onRequest", "preValidation", "preParsing", "beforeHandle"}
 )
@@ -564,6 +566,7 @@ class _Walker:
         if route is None and name in self.named_routes:
             route, middleware = self.named_routes[name]
         fn.route = route or self._signature_route(node)
+        fn.recovered = bool(node.has_error)
         fn.middleware = set(middleware)
         self._collect(node, fn)
         return fn
@@ -580,13 +583,17 @@ class _Walker:
             if "fiber.Ctx" in text:
                 return Route("fiber", frozenset(), "", app_in_file=self.app_in_file)
         if self.language == "php" and re.search(r"\bRequest\s+\$\w+", text):
+            modifiers = [c for c in node.children if c.type == "visibility_modifier"]
+            if any(_text(m) != "public" for m in modifiers):
+                return None  # a controller's helper, not an action a route can reach
             return Route("laravel", frozenset(), "", app_in_file=False)
         return None
 
     def _script(self, root: Node) -> Function | None:
         """A PHP file's top-level statements: the handler of a plain PHP endpoint."""
         body = [c for c in root.named_children if not self._separate(c)]
-        first = next((c for c in body if self.spec.payload.search(self._own_text(c))), None)
+        # A plain endpoint reads the raw input itself; framework code (routes, tests) does not.
+        first = next((c for c in body if _PLAIN_PHP.search(self._own_text(c))), None)
         if first is None:
             return None
         fn = Function("<script>", _site(first))
@@ -633,7 +640,7 @@ class _Walker:
         if kind in self.spec.strings or kind in ("identifier", "name"):
             text = _text(node)
             match = None
-            if kind in self.spec.strings:
+            if kind in self.spec.strings and not self._sets_header(node):
                 match = vocab.HEADER_NAME.fullmatch(text.strip("'\"`"))
             if match is None and text in self.header_names:
                 match = vocab.SIGNATURE_HEADER.search("x-hub-signature-256")
@@ -659,6 +666,22 @@ class _Walker:
                 call = call.named_children[0]
             if call.type in self.spec.calls:
                 fn.discarded.append((self._callee(call)[1], _site(call)))
+
+    def _sets_header(self, node: Node) -> bool:
+        """The header's name as a key being set (an outgoing request's headers), not read."""
+        parent = node.parent
+        if parent is None:
+            return False
+        if parent.type == "pair":
+            key = parent.child_by_field_name("key")
+            return key is not None and _key(key) == _key(node)
+        if parent.type == "array_element_initializer":
+            return len(parent.named_children) == 2 and _key(parent.named_children[0]) == _key(node)
+        if parent.type in ("arguments", "argument_list", "argument"):
+            call = parent.parent.parent if parent.type == "argument" else parent.parent
+            if call is not None and call.type in self.spec.calls:
+                return self._callee(call)[1] in _HEADER_SETTERS
+        return False
 
     def _call(self, node: Node, fn: Function, taint: _Taint) -> None:
         full, last = self._callee(node)
@@ -762,7 +785,8 @@ class _Walker:
         sibling = node.next_named_sibling
         while sibling is not None and sibling.type == "comment":
             sibling = sibling.next_named_sibling
-        return sibling is not None
+        # Only a return follows: nothing is processed after the check.
+        return sibling is not None and sibling.type not in self.spec.returns
 
     def _terminates(self, branch: Node) -> bool:
         for child in [branch, *self._descendants(branch, into_closures=False)]:

@@ -20,6 +20,8 @@ RULE = rule(
 
 def check(analysis: Analysis) -> Iterator[Hit]:
     for handler in analysis.handlers():
+        if handler.recovered:
+            continue  # a syntax error inside: absence of a check is no evidence
         reach = analysis.reach(handler)
         if any(fn.verifies for fn in reach) or analysis.unresolved_verifier(reach):
             continue

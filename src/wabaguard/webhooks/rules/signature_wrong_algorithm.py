@@ -21,7 +21,8 @@ RULE = rule(
 def check(analysis: Analysis) -> Iterator[Hit]:
     sha256_header = any(fn.header_256 for fn in analysis.module.functions)
     for fn in analysis.module.functions:
-        weak = [m for m in fn.macs if m.keyed and m.algorithm in ("sha1", "md5")]
+        verifying = analysis.verifying(fn)  # not the signature of an outgoing request
+        weak = [m for m in fn.macs if verifying and m.keyed and m.algorithm in ("sha1", "md5")]
         for mac in weak:
             yield Hit(
                 RULE,
