@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from wabaguard.findings import Confidence, Rule
+from wabaguard.findings import Rule
 
 if TYPE_CHECKING:
     from wabaguard.config import Config
+    from wabaguard.webhooks.report import WebhookFinding
 
 LANGUAGES = {
     ".py": "python",
@@ -89,20 +89,6 @@ def might_hold_handler(path: str, data: bytes) -> bool:
         and any(m in data for m in _PAYLOAD_VALUES)
         and any(m in data for m in _WEBHOOK_WORDS)
     )
-
-
-@dataclass(frozen=True)
-class WebhookFinding:
-    rule: Rule
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    detail: str
-    identity: str
-    confidence: Confidence | None = None
-    notes: tuple[str, ...] = ()
-    properties: dict[str, object] = field(default_factory=dict)
 
 
 class WebhookError(Exception):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from wabaguard.webhooks import WebhookError, WebhookFinding, is_test_path
+from wabaguard.findings import Confidence, Rule
+from wabaguard.webhooks import WebhookError, is_test_path
 from wabaguard.webhooks.analysis import Analysis, Hit
 from wabaguard.webhooks.model import Module
 from wabaguard.webhooks.rules import MODULES
@@ -12,6 +14,20 @@ from wabaguard.webhooks.rules._common import fix_note
 
 if TYPE_CHECKING:
     from wabaguard.config import Config
+
+
+@dataclass(frozen=True)
+class WebhookFinding:
+    rule: Rule
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    detail: str
+    identity: str
+    confidence: Confidence | None = None
+    notes: tuple[str, ...] = ()
+    properties: dict[str, object] = field(default_factory=dict)
 
 
 def parse(path: str, text: str, language: str) -> Module:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from wabaguard.findings import Confidence, Kind, Rule, Severity
-from wabaguard.webhooks.model import Function
+
+if TYPE_CHECKING:
+    from wabaguard.webhooks.model import Function
 
 # How each framework verifies correctly, one line each (the rule pages show the code).
 FRAMEWORK_FIX = {

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from wabaguard.findings import Confidence, Severity
-from wabaguard.webhooks.analysis import Analysis, Hit, describe
 from wabaguard.webhooks.rules._common import rule
+
+if TYPE_CHECKING:
+    from wabaguard.webhooks.analysis import Analysis, Hit
 
 RULE = rule(
     "webhook-signature-not-verified",
@@ -19,6 +22,8 @@ RULE = rule(
 
 
 def check(analysis: Analysis) -> Iterator[Hit]:
+    from wabaguard.webhooks.analysis import Hit, describe
+
     for handler in analysis.handlers():
         if handler.recovered:
             continue  # a syntax error inside: absence of a check is no evidence

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from wabaguard.findings import Confidence, Severity
-from wabaguard.webhooks.analysis import Analysis, Hit
 from wabaguard.webhooks.rules._common import rule
+
+if TYPE_CHECKING:
+    from wabaguard.webhooks.analysis import Analysis, Hit
 
 RULE = rule(
     "webhook-signature-timing-unsafe",
@@ -19,6 +22,8 @@ RULE = rule(
 
 
 def check(analysis: Analysis) -> Iterator[Hit]:
+    from wabaguard.webhooks.analysis import Hit
+
     for fn in analysis.module.functions:
         if not analysis.signature_related(fn):
             continue

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from wabaguard.findings import Confidence, Severity
-from wabaguard.webhooks.analysis import Analysis, Hit
 from wabaguard.webhooks.rules._common import rule
+
+if TYPE_CHECKING:
+    from wabaguard.webhooks.analysis import Analysis, Hit
 
 RULE = rule(
     "webhook-signature-wrong-algorithm",
@@ -19,6 +22,8 @@ RULE = rule(
 
 
 def check(analysis: Analysis) -> Iterator[Hit]:
+    from wabaguard.webhooks.analysis import Hit
+
     sha256_header = any(fn.header_256 for fn in analysis.module.functions)
     for fn in analysis.module.functions:
         verifying = analysis.verifying(fn)  # not the signature of an outgoing request

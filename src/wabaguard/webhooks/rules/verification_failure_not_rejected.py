@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from wabaguard.findings import Confidence, Severity
-from wabaguard.webhooks.analysis import Analysis, Hit
 from wabaguard.webhooks.rules._common import rule
+
+if TYPE_CHECKING:
+    from wabaguard.webhooks.analysis import Analysis, Hit
 
 RULE = rule(
     "webhook-verification-failure-not-rejected",
@@ -18,6 +21,8 @@ RULE = rule(
 
 
 def check(analysis: Analysis) -> Iterator[Hit]:
+    from wabaguard.webhooks.analysis import Hit
+
     for fn in analysis.module.functions:
         if fn.returns_verdict:
             continue  # a verifier: its caller decides, on the verdict it returns
