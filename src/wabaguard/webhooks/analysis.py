@@ -85,7 +85,7 @@ class Analysis:
     def is_verifier(self, name: str) -> bool:
         targets = self.resolve(name)
         if not targets:
-            return bool(vocab.VERIFIER_NAME.search(name))
+            return bool(vocab.SIGNATURE_CHECK_NAME.search(name))
         return any(t.returns_verdict or t.verifies for t in targets)
 
     def handlers(self) -> Iterator[Function]:

@@ -34,6 +34,10 @@ SERIALISER = re.compile(
 # the doubt: a handler that calls one we cannot read is taken as verified.
 VERIFIER_NAME = re.compile(r"sig|hmac|verif|authenticat|meta_?auth|webhook_?auth", re.IGNORECASE)
 
+# Narrower, for judging an ``if``: a check named like this decides on the signature (a
+# verify-token or user check that only logs is another matter).
+SIGNATURE_CHECK_NAME = re.compile(r"sig|hmac", re.IGNORECASE)
+
 # Constant-time comparisons, by the last segment of the callee.
 SAFE_COMPARE = frozenset(
     {
