@@ -7,7 +7,10 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "webhooks"
@@ -167,3 +170,51 @@ def test_test_code_is_not_analysed(run_cli, tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(UNVERIFIED_FLASK)
     document = run_cli("scan", ".", "--format", "json", cwd=tmp_path).json()
     assert [f["path"] for f in document["findings"]] == ["app.py"]
+
+
+def _long_handler(language: str, assignments: int) -> str:
+    if language == "javascript":
+        body = [
+            'app.post("/webhook", (req, res) => {',
+            '  const signature = req.headers["x-hub-signature-256"];',
+            *(
+                f"  const v{i} = signature + v{max(i - 1, 0)} + req.body.entry;"
+                for i in range(assignments)
+            ),
+            f"  if (v{assignments - 1} !== signature) {{ console.log(1); }}",
+            "  res.sendStatus(200);",
+            "});",
+        ]
+    else:
+        body = [
+            '@app.route("/webhook", methods=["POST"])',
+            "def webhook():",
+            '    signature = request.headers.get("X-Hub-Signature-256")',
+            *(
+                f"    v{i} = signature + v{max(i - 1, 0)} + str(request.json)"
+                for i in range(assignments)
+            ),
+            f"    if v{assignments - 1} != signature:",
+            "        pass",
+        ]
+    return "\n".join(body) + "\n"
+
+
+@pytest.mark.parametrize(("language", "suffix"), [("javascript", "js"), ("python", "py")])
+def test_analysis_time_grows_linearly_with_a_handlers_length(language: str, suffix: str) -> None:
+    """A generous ratio, measured in the same test: 4x the code must cost well under 16x."""
+    from wabaguard.config import Config
+    from wabaguard.webhooks import analyze
+
+    def cost(assignments: int) -> float:
+        text = _long_handler(language, assignments)
+        best = float("inf")
+        for _ in range(3):
+            started = time.process_time()
+            found = list(analyze(f"app.{suffix}", text, Config()))
+            best = min(best, time.process_time() - started)
+        assert any(f.rule.id == "webhook-signature-timing-unsafe" for f in found)
+        return best
+
+    small, large = cost(400), cost(1600)
+    assert large < 10 * max(small, 0.005)

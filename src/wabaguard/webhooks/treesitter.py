@@ -191,8 +191,8 @@ def _unwrap(node: Node) -> Node:
     return node
 
 
-def _word(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w$])\$?{re.escape(name)}(?!\w)")
+# Identifiers, PHP's `$` left out (names are recorded without it).
+_WORDS = re.compile(r"(?<![\w$])\$?([A-Za-z_]\w*)")
 
 
 class _Walker:
@@ -850,9 +850,12 @@ class _Taint:
                 break
 
     def _mentions(self, text: str, names: set[str] | dict[str, str]) -> str:
-        for name in names:
-            if name and _word(name).search(text):
-                return name
+        """A name of ``names`` used in ``text`` (one pass over its words, not one per name)."""
+        if not names:
+            return ""
+        for word in _WORDS.findall(text):
+            if word in names:
+                return word
         return ""
 
     def is_tainted(self, node: Node | None) -> bool:
