@@ -855,7 +855,7 @@ class _Taint:
             return ""
         for word in _WORDS.findall(text):
             if word in names:
-                return word
+                return str(word)
         return ""
 
     def is_tainted(self, node: Node | None) -> bool:
