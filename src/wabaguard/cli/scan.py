@@ -142,7 +142,7 @@ def scan_file(
 def _read_and_scan(
     engine: Engine, candidate: Candidate, config: Config, result: FileResult, sink: FileFindings
 ) -> list[str] | None:
-    """Credential pass; returns the lines when the workflow pass should run on them."""
+    """Credential pass; returns the lines when the workflow or webhook pass should run."""
     from wabaguard import workflows
 
     path = candidate.relpath
@@ -151,7 +151,14 @@ def _read_and_scan(
         engine.scan_lines(path, text.lines, sink)
     result.scanned = 1
     result.bytes = text.size
-    return text.whole if is_workflow else None
+    if is_workflow:
+        return text.whole
+    # A source file that may hold a webhook handler (a byte prefilter: no parser loads).
+    from wabaguard import webhooks
+
+    if text.data is not None and webhooks.might_hold_handler(path, text.data):
+        return text.whole
+    return None
 
 
 def _workflow_pass(
@@ -160,12 +167,36 @@ def _workflow_pass(
     from wabaguard import workflows
     from wabaguard.workflows.report import add_findings
 
+    if not workflows.is_workflow_path(path):
+        _webhook_pass(engine, path, lines, sink, result)
+        return
     try:
         add_findings(path, lines, engine.config, sink)
     except workflows.WorkflowError as exc:
         where = f" at line {exc.line}, column {exc.column}" if exc.line else ""
         message = safe_message(str(exc.message), sink.masker)
         result.errors.append(ScanError(path, f"cannot analyse workflow{where}: {message}"))
+
+
+def _webhook_pass(
+    engine: Engine, path: str, lines: list[str], sink: FileFindings, result: FileResult
+) -> None:
+    """Webhook handlers in a source file that passed the byte prefilter."""
+    from wabaguard import webhooks
+    from wabaguard.webhooks.emit import add_findings
+
+    try:
+        add_findings(path, lines, engine.config, sink)
+    except webhooks.WebhookError as exc:
+        message = safe_message(exc.message, sink.masker)
+        if exc.level == "warning":
+            result.errors.append(ScanError(path, message, level="warning"))
+        else:
+            result.errors.append(ScanError(path, message))
+    except RecursionError:
+        result.errors.append(ScanError(path, "source nested too deeply to analyse its handlers"))
+    except Exception as exc:
+        result.errors.append(_internal_error(path, "the webhook analysis", exc))
 
 
 # -- orchestration ----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from wabaguard.core.suppressions import INVALID_SUPPRESSION
 RULE_SOURCES = (
     "wabaguard.credentials.detectors:all_rules",
     "wabaguard.workflows:all_rules",
+    "wabaguard.webhooks:all_rules",
     "wabaguard.credentials.builtin:builtin_rules",
     "wabaguard.online.rules:online_rules",  # rule data only: no network code is imported
 )

@@ -141,6 +141,7 @@ class FileText:
     lines: Iterable[str]
     whole: list[str] | None
     size: int
+    data: bytes | None = None  # the bytes, when read whole (for byte-level prefilters)
 
 
 @contextmanager
@@ -163,7 +164,7 @@ def open_lines(
             if baseline_sniff.is_detect_secrets_baseline(data):
                 raise Skip(BASELINE_SKIP)
             lines = decode_lines(data, path, errors)
-            yield FileText(lines, lines, st.st_size)
+            yield FileText(lines, lines, st.st_size, data)
             return
         head = fh.read(SNIFF_BYTES)
         if b"\0" in head:

@@ -1,0 +1,35 @@
+"""A source file's webhook findings, handed to the file's finding constructor."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from wabaguard import webhooks
+from wabaguard.core.builder import Draft, FileFindings
+
+if TYPE_CHECKING:
+    from wabaguard.core.config import Config
+
+
+def add_findings(path: str, lines: list[str], config: Config, sink: FileFindings) -> None:
+    """Analyse one source file's handlers into ``sink``. Raises ``WebhookError`` on
+    unusable input (invalid Python, a grammar not installed), before anything is added."""
+    text = "\n".join(lines) + "\n"
+    produced = list(webhooks.analyze(path, text, config))
+    for wh in produced:
+        source = lines[wh.line - 1] if 0 < wh.line <= len(lines) else ""
+        sink.add(
+            Draft(
+                wh.rule,
+                wh.line,
+                wh.column,
+                wh.end_line,
+                wh.end_column,
+                detail=wh.detail,
+                identity=wh.identity,
+                confidence=wh.confidence,
+                properties=wh.properties,
+                notes=wh.notes,
+            ),
+            source,
+        )

@@ -1,0 +1,89 @@
+"""From a file to its webhook findings: front-end, analysis, rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from wabaguard.core.findings import Confidence, Rule
+from wabaguard.webhooks import WebhookError, is_test_path
+from wabaguard.webhooks.analysis import Analysis, Hit
+from wabaguard.webhooks.model import Module
+from wabaguard.webhooks.rules import MODULES
+from wabaguard.webhooks.rules._common import fix_note
+
+if TYPE_CHECKING:
+    from wabaguard.core.config import Config
+
+
+@dataclass(frozen=True)
+class WebhookFinding:
+    rule: Rule
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    detail: str
+    identity: str
+    confidence: Confidence | None = None
+    notes: tuple[str, ...] = ()
+    properties: dict[str, object] = field(default_factory=dict)
+
+
+def parse(path: str, text: str, language: str) -> Module:
+    if language == "python":
+        from wabaguard.webhooks import python_ast
+
+        try:
+            return python_ast.parse(path, text)
+        except SyntaxError as exc:
+            raise WebhookError(
+                f"not valid Python (line {exc.lineno}); webhook handlers not analysed",
+                level="warning",
+            ) from None
+    from wabaguard.webhooks import treesitter
+
+    return treesitter.parse(path, text, language)
+
+
+def findings_of(path: str, text: str, language: str, config: Config) -> list[WebhookFinding]:
+    if is_test_path(path):
+        return []
+    module = parse(path, text, language)
+    analysis = Analysis(module)
+    found: dict[tuple[str, int, int], WebhookFinding] = {}
+    for rule_module in MODULES:
+        if rule_module.RULE.id in config.disable:
+            continue
+        for hit in rule_module.check(analysis):
+            key = (hit.rule.id, hit.site.line, hit.site.column)
+            if key not in found:
+                found[key] = _finding(hit)
+    return sorted(found.values(), key=lambda f: (f.line, f.column, f.rule.id))
+
+
+def _finding(hit: Hit) -> WebhookFinding:
+    notes: list[str] = []
+    properties: dict[str, object] = {}
+    handler = hit.handler
+    if handler is not None:
+        if handler.site.line != hit.site.line:
+            what = f"`{handler.name}`" if handler.name[:1].isalpha() else "the handler"
+            notes.append(f"in {what} at line {handler.site.line}")
+        properties["function"] = handler.name
+        properties["function_line"] = handler.site.line
+        if handler.route is not None:
+            properties["framework"] = handler.route.framework
+        notes.extend(fix_note(handler))
+    return WebhookFinding(
+        hit.rule,
+        hit.site.line,
+        hit.site.column,
+        hit.site.end_line,
+        hit.site.end_column,
+        hit.detail,
+        hit.identity,
+        hit.confidence,
+        tuple(notes),
+        properties,
+    )
