@@ -53,7 +53,7 @@ def test_rotation_reports_stale_credentials_and_fails_the_job(
 ) -> None:
     result = run_action(tmp_path, shim, github, **{"rotation": "true", "rotation-token": token})
     assert result.status == 1, result.stdout + result.stderr
-    assert result.ran == ["venv", "changed", "rotation", "scan", "rotation-result"]
+    assert result.ran == ["venv", "changed", "rotation", "history", "scan", "rotation-result"]
     found = annotations(result.stdout)
     assert len(found) == 1
     assert found[0].startswith(
