@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github", "markdown")
 SEVERITIES = ("low", "medium", "high", "critical")
+CONFIDENCES = ("low", "medium", "high")
 
 
 class _Abort(click.ClickException):
@@ -226,6 +227,12 @@ def _exit_with(rv: Any, **_: Any) -> None:
     help="Lowest severity that fails the run (default: low, or the config's).",
 )
 @click.option(
+    "--min-confidence",
+    type=click.Choice(CONFIDENCES),
+    default=None,
+    help="Lowest confidence reported (default: medium, low with --entropy, or the config's).",
+)
+@click.option(
     "--baseline",
     type=click.Path(dir_okay=False),
     help="Baseline (`wabaguard baseline`): findings listed there are not reported.",
@@ -268,6 +275,7 @@ def scan(
     output: str | None,
     reports: tuple[str, ...],
     fail_on: str | None,
+    min_confidence: str | None,
     baseline: str | None,
     config_path: str | None,
     excludes: tuple[str, ...],
@@ -279,7 +287,7 @@ def scan(
     no_progress: bool,
 ) -> int:
     """Scan files and directories (default: the current directory)."""
-    from wabaguard.findings import Severity
+    from wabaguard.findings import Confidence, Severity
 
     cwd = os.getcwd()
     extra_reports = _parse_reports(reports)
@@ -293,6 +301,7 @@ def scan(
         fail_on=Severity.parse(fail_on) if fail_on else None,
         entropy=entropy,
         max_file_size=max_file_size,
+        min_confidence=Confidence.parse(min_confidence) if min_confidence else None,
     )
     if files_from is not None and not targets:
         return _finish(_empty_result(), config, fmt, output, extra_reports, fail_on_error)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from wabaguard.findings import Severity
+from wabaguard.findings import Confidence, Severity
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,6 +42,9 @@ class Config:
     fail_on: Severity = Severity.LOW
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     entropy: bool = False
+    # The lowest confidence reported; None: medium, or low with ``entropy`` (the generic
+    # detectors are all low-confidence: asking for them is asking to see them).
+    min_confidence: Confidence | None = None
     source: str = ""  # where it was read from, for messages
     # The directory ``exclude`` patterns are relative to; None: the working directory.
     base_dir: str | None = None
@@ -49,8 +52,17 @@ class Config:
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
+    @property
+    def confidence_floor(self) -> Confidence:
+        if self.min_confidence is not None:
+            return self.min_confidence
+        return Confidence.LOW if self.entropy else Confidence.MEDIUM
 
-_KNOWN_KEYS = {"exclude", "disable", "severity", "fail-on", "max-file-size", "entropy", "rules"}
+
+_KNOWN_KEYS = {
+    "exclude", "disable", "severity", "fail-on", "max-file-size", "entropy", "rules",
+    "min-confidence",
+}  # fmt: skip
 # Per-rule options: ``[rules.ID] enabled = false`` is ``disable = ["ID"]``, and
 # ``[rules.ID] severity = "low"`` is ``[severity] ID = "low"``.
 _RULE_KEYS = {"enabled", "severity"}
@@ -191,6 +203,9 @@ def parse_config(
     entropy = section.get("entropy", False)
     if not isinstance(entropy, bool):
         raise ConfigError(f"{where}: entropy must be true or false")
+    min_confidence = None
+    if "min-confidence" in section:
+        min_confidence = _confidence(section["min-confidence"], f"{where}: min-confidence")
     return Config(
         exclude=tuple(exclude),
         disable=frozenset(disable),
@@ -198,6 +213,7 @@ def parse_config(
         fail_on=fail_on,
         max_file_size=max_size,
         entropy=entropy,
+        min_confidence=min_confidence,
         source=where,
     )
 
@@ -262,5 +278,14 @@ def _severity(value: Any, where: str) -> Severity:
         raise ConfigError(f"{where} must be a string")
     try:
         return Severity.parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _confidence(value: Any, where: str) -> Confidence:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where} must be a string")
+    try:
+        return Confidence.parse(value)
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc}") from None
