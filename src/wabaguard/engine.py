@@ -13,13 +13,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from wabaguard import redact
 from wabaguard import sre_adapter as _sre
 from wabaguard.builder import Draft
 from wabaguard.builtin import BUILTIN_PLUGINS, BuiltinPlugin, skips_file
+from wabaguard.detectors import examples
 from wabaguard.detectors.base import Detector, LineContext, Match
+from wabaguard.findings import Confidence
 
 if TYPE_CHECKING:
     from wabaguard.builder import FileFindings
@@ -169,12 +171,16 @@ class Engine:
         if not matches:
             return
         allowlisted = self._allowlisted(path, window, index)
+        context = LineContext(window, index, path)
         for match in matches:
             sink.add_secret(match.secret)
             # Some plugins capture the quote or blank around a value: not part of it.
             value = match.baseline_secret.strip(_VALUE_DELIMITERS)
             if len(value) >= _MASKED_PLUGIN_VALUE:
                 sink.add_secret(value)
+            confidence = _example_confidence(match, line, context)
+            if confidence is _EXAMPLE_VALUE:
+                continue  # masked all the same, never reported
             sink.add(
                 Draft(
                     match.rule,
@@ -186,7 +192,7 @@ class Engine:
                     identity=redact.secret_hash(match.baseline_secret or match.secret),
                     secret=match.secret,
                     secret_hash=redact.secret_hash(match.baseline_secret or match.secret),
-                    confidence=match.confidence,
+                    confidence=confidence,
                     allowlisted=allowlisted,
                 ),
                 line,
@@ -308,6 +314,20 @@ class Engine:
         if "allowlist" not in line and "allowlist" not in previous:
             return False  # the cheap check first: no pragma anywhere near
         return bool(self._pipeline().is_allowlisted(path, window, index))
+
+
+_EXAMPLE_VALUE: Final = object()
+
+
+def _example_confidence(match: Match, line: str, context: LineContext) -> Any:
+    """The match's confidence, LOW in an example context, or ``_EXAMPLE_VALUE`` for a
+    published or obvious example value (``detectors/examples.py`` decides both)."""
+    value = match.secret
+    if examples.example_value(match.rule.id, value, line, context.following(5)):
+        return _EXAMPLE_VALUE
+    if examples.example_context(context.path, line, context.previous(2)):
+        return Confidence.LOW
+    return match.confidence
 
 
 # -- the first stage: cheap gates --------------------------------------------------------------
