@@ -35,6 +35,7 @@ import wabaguard.detectors.infobip as _infobip
 import wabaguard.detectors.literal as _literal
 import wabaguard.detectors.messaging_keys as _messaging_keys
 import wabaguard.detectors.meta as _meta
+import wabaguard.detectors.twilio as _twilio
 from wabaguard.detectors import all_detectors
 from wabaguard.detectors.base import Detector, LineContext
 from wabaguard.findings import Rule
@@ -159,6 +160,11 @@ class KaleyraApiKeyDetector(_WabaguardPlugin):
 
 class ChatApiTokenDetector(_WabaguardPlugin):
     rule = _messaging_keys.CHAT_API_TOKEN
+    secret_type = rule.secret_type
+
+
+class TwilioAuthTokenDetector(_WabaguardPlugin):
+    rule = _twilio.TWILIO_AUTH_TOKEN
     secret_type = rule.secret_type
 
 

@@ -14,6 +14,9 @@ from complexity import CPU_LIMIT, cpu_seconds, growth
 from wabaguard.detectors import all_detectors
 from wabaguard.detectors.base import Detector, LineContext
 
+# An account SID for the templates, built at run time.
+_SID = "AC" + fakes.hex_string(32, seed=9)
+
 DETECTORS = {rule.id: d for d in all_detectors() for rule in d.rules}
 
 # Per rule: (templates, value builder taking a seed). The surrounding text is random.
@@ -78,6 +81,14 @@ GENERATORS: dict[str, tuple[tuple[str, ...], Callable[[int], str]]] = {
             "headers: { apiKey: '{T}' } // gallabox",
         ),
         lambda s: fakes.alnum(23, seed=s) + "5",
+    ),
+    "twilio-auth-token": (
+        (
+            'Client("' + _SID + '", "{T}")',
+            "TWILIO_AUTH_TOKEN={T}",
+            "twilio.auth-token: {T}",
+        ),
+        lambda s: fakes.hex_string(32, seed=s),
     ),
     "whatsapp-credential-literal": (
         ('WHATSAPP_TOKEN = "{T}"', "WA_API_KEY={T}", "waToken: '{T}'", 'CHAT_API_KEY = "{T}"'),

@@ -20,6 +20,7 @@ from wabaguard.detectors.meta import (
     MetaAppSecretDetector,
     WhatsAppVerifyTokenDetector,
 )
+from wabaguard.detectors.twilio import TwilioAuthTokenDetector
 from wabaguard.findings import Rule
 
 
@@ -34,6 +35,7 @@ def all_detectors() -> tuple[Detector, ...]:
         GupshupApiKeyDetector(),
         KaleyraApiKeyDetector(),
         ChatApiTokenDetector(),
+        TwilioAuthTokenDetector(),
         MetaAppSecretDetector(),
         WhatsAppVerifyTokenDetector(),
         Dialog360ApiKeyDetector(),

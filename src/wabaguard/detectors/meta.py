@@ -11,6 +11,8 @@ from collections.abc import Iterator
 
 from wabaguard.detectors._formats import (
     HEX32,
+    MAX_APP_ID,
+    META_PREFILTER,
     META_TOKEN,
     MIN_APP_ID,
     is_formatted_credential,
@@ -98,8 +100,8 @@ class MetaAccessTokenDetector:
     """
 
     rules: tuple[Rule, ...] = (META_ACCESS_TOKEN,)
-    # Every report is an ``EAA`` followed by >= 80 alphanumerics: a tight, proven superset.
-    prefilter: re.Pattern[str] = re.compile(r"EAA[A-Za-z0-9]{80}")
+    # Every report is a head (``EAA``…) followed by >= 80 alphanumerics: a proven superset.
+    prefilter: re.Pattern[str] = META_PREFILTER
 
     def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
         setting: _TokenSetting | None = None
@@ -192,9 +194,8 @@ class MetaAppAccessTokenDetector:
         for match in _APP_TOKEN.finditer(line):
             app_id = int(match.group("app"))
             body = match.group("body")
-            # Any 15-16 digit id: the pipe and the secret are the signal here, and the
-            # 2**52 ceiling derived from EAA tokens is an observation, not a promise.
-            if not MIN_APP_ID <= app_id < 10**16 or is_placeholder(body):
+            # Any 15-16 digit id: the pipe and the secret are the signal here.
+            if not MIN_APP_ID <= app_id < MAX_APP_ID or is_placeholder(body):
                 continue
             if HEX32.fullmatch(body):
                 kind = "app secret"
