@@ -63,6 +63,8 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider("Sinch", frozenset({"sinch"}), re.compile(r"(?i)sinch")),
     Provider("tyntec", frozenset({"tyntec"}), re.compile(r"(?i)tyntec")),
     Provider("YCloud", frozenset({"ycloud"}), re.compile(r"(?i)ycloud")),
+    # Fonnte: ``Authorization: <token>`` (no scheme) to api.fonnte.com/send.
+    Provider("Fonnte", frozenset({"fonnte"}), re.compile(r"(?i)fonnte"), min_len=15),
 )
 
 # Every reported name ends in a credential word (``WATI_API_TOKEN``, ``x-maytapi-key``,
@@ -76,7 +78,7 @@ _KEYWORD = re.compile(
 # the line can be attributed to a provider (checked before parsing anything).
 _PROVIDER_NAMES = (
     r"wati|ultramsg|wassenger|maytapi|whapi|gallabox|interakt|aisensy|vonage|nexmo|sinch"
-    r"|tyntec|ycloud"
+    r"|tyntec|ycloud|fonnte"
 )
 _ANY_PROVIDER = re.compile(f"(?i){_PROVIDER_NAMES}")
 _ANY_PROVIDER_LOWER = re.compile(_PROVIDER_NAMES)
