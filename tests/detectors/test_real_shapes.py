@@ -69,7 +69,11 @@ def test_comparisons_that_are_not_a_verify_token(lines: list[str]) -> None:
 @pytest.mark.parametrize(
     ("line", "path", "found"),
     [
-        ("VERIFY_TOKEN=" + "webhook" + "pass", "README.md", True),  # after "=": a value, words or not
+        (
+            "VERIFY_TOKEN=" + "webhook" + "pass",
+            "README.md",
+            True,
+        ),  # after "=": a value, words or not
         ("WHATSAPP_VERIFY_TOKEN=" + "sunny" + "day", ".env", True),  # .env: unquoted is a value
         ("VERIFY_TOKEN = " + chr(34) + "mango7" + chr(34), "app.py", True),
         ("verify_token: required", "README.md", False),  # schema prose
@@ -118,3 +122,56 @@ def test_fonnte_tokens(lines: list[str]) -> None:
     hits = scan(lines[0], "wa.py" if "headers" in lines[0] else ".env", lines)
     start = lines[0].index(token)
     assert ("bsp-api-key", start, start + len(token)) in hits
+
+
+def _gupshup_key(seed: int) -> str:
+    """Gupshup's shape in public code: 32 lower-case letters and digits."""
+    import random
+    import string
+
+    rng = random.Random(seed)
+    return "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(32))
+
+
+@pytest.mark.parametrize(
+    ("lines", "path"),
+    [
+        (
+            [
+                'requests.post("https://api.gupshup.io/wa/api/v1/msg",',
+                "    headers={'apikey': '{T}'})",
+            ],
+            "send.py",
+        ),
+        (
+            [
+                "axios.post('https://api.gupshup.io/sm/api/v1/msg', payload, {",
+                "  headers: { apikey: '{T}' }",
+            ],
+            "bot.js",
+        ),
+        (["GUPSHUP_API_KEY={T}"], ".env"),
+    ],
+    ids=["python-header", "js-header", "dotenv"],
+)
+def test_gupshup_keys_without_a_prefix(lines: list[str], path: str) -> None:
+    key = _gupshup_key(33)
+    lines = [line.replace("{T}", key) for line in lines]
+    hits = scan(lines[-1], path, lines)
+    start = lines[-1].index(key)
+    assert ("gupshup-api-key", start, start + len(key)) in hits
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # An api key of some other service: no Gupshup anywhere.
+        ["headers = {'apikey': '{T}'}"],
+        # A hex digest beside Gupshup, not under an api-key name.
+        ["# gupshup", "checksum = '{T}'"],
+    ],
+    ids=["no-gupshup", "not-an-api-key-name"],
+)
+def test_gupshup_near_misses(lines: list[str]) -> None:
+    lines = [line.replace("{T}", _gupshup_key(34)) for line in lines]
+    assert [h for h in scan(lines[-1], "a.py", lines) if h[0] == "gupshup-api-key"] == []
