@@ -88,9 +88,10 @@ def run_wabaguard(tree: Path, confidence: str) -> tuple[Counter[str], float]:
 
 def run_kingfisher(tree: Path) -> tuple[Counter[str], float]:
     out = CACHE / "kingfisher.json"
+    command = [str(_peer("kingfisher")), "scan", str(tree), "--no-validate", "--format", "json"]
     began = time.perf_counter()
     subprocess.run(
-        [str(_peer("kingfisher")), "scan", str(tree), "--no-validate", "-q", "-o", str(out)],
+        [*command, "-q", "-o", str(out)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         check=False,
