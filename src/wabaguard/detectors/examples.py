@@ -48,7 +48,10 @@ _PARTS = re.compile(r"[A-Za-z0-9]+")
 _MAX_HEAD = 4
 _MIN_RUN = 6  # a part this long made of one character or a counting run is filler
 # Characters that mark an elided value: no generated key holds them.
-_ELIDED = re.compile(r"…|\.\.\.|\*\*\*|<[^>]*>|\[[^\]]*\]|\bsnip\b|(?i:redacted|truncated)")
+# Bounded, and no bracket inside a bracket: linear on a line of a thousand "<".
+_ELIDED = re.compile(
+    r"…|\.\.\.|\*\*\*|<[^<>]{0,80}>|\[[^\[\]]{0,80}\]|\bsnip\b|(?i:redacted|truncated)"
+)
 
 # Private keys: the body between BEGIN and END (on the line, with "\n" escapes, or on the
 # following lines). The shortest real one, an Ed25519 key in PKCS#8, has 64 base64 characters.
