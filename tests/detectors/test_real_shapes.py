@@ -175,3 +175,25 @@ def test_gupshup_keys_without_a_prefix(lines: list[str], path: str) -> None:
 def test_gupshup_near_misses(lines: list[str]) -> None:
     lines = [line.replace("{T}", _gupshup_key(34)) for line in lines]
     assert [h for h in scan(lines[-1], "a.py", lines) if h[0] == "gupshup-api-key"] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "path", "found"),
+    [
+        ("Your WATI API key: `{T}`", "README.md", True),
+        ("- UltraMsg token: {T}", "README.md", True),
+        ("Wassenger API secret = {T}", "notes.txt", True),
+        ("The WATI API key is read from the environment.", "README.md", False),
+        ("WATI API key: see your dashboard", "README.md", False),
+        ("API key: `{T}`", "README.md", False),  # no provider named on the line
+        ("# Your WATI API key: `{T}`", "app.py", False),  # prose names are for prose files
+    ],
+)
+def test_a_key_in_markdown_prose_beside_its_provider(line: str, path: str, found: bool) -> None:
+    token = fakes.alnum(19, seed=35) + "3"
+    line = line.replace("{T}", token)
+    hits = [h for h in scan(line, path) if h[0] == "bsp-api-key"]
+    assert bool(hits) is found
+    if found:
+        start = line.index(token)
+        assert hits == [("bsp-api-key", start, start + len(token))]

@@ -114,6 +114,11 @@ _GENERIC_NAMES = frozenset(
 )
 
 
+# In Markdown prose a bare word names the credential ("API key: `…`", "token is `…`").
+_PROSE_NAMES = frozenset({("key",), ("secret",)})
+_PROSE_FILES = (".md", ".markdown", ".rst", ".txt")
+
+
 def _provider_for(name: Name, line: str, context: LineContext) -> Provider | None:
     words = name.words
     if not words or not _NOT_CREDENTIAL.isdisjoint(words):
@@ -123,6 +128,9 @@ def _provider_for(name: Name, line: str, context: LineContext) -> Provider | Non
             if not provider.words.isdisjoint(words):
                 return provider
     generic = words[1:] if words[0] == "x" else words
+    if generic in _PROSE_NAMES and context.path.lower().endswith(_PROSE_FILES):
+        # Prose beside the provider's name ("Your WATI API token: `…`"): the same line only.
+        return next((p for p in PROVIDERS if p.context.search(line)), None)
     if generic not in _GENERIC_NAMES:
         return None
     for text in (line, context.path):
