@@ -197,3 +197,34 @@ def test_a_key_in_markdown_prose_beside_its_provider(line: str, path: str, found
     if found:
         start = line.index(token)
         assert hits == [("bsp-api-key", start, start + len(token))]
+
+
+@pytest.mark.parametrize(
+    ("line", "path", "found"),
+    [
+        ('client := ultramsg.NewClient("instance12345", "{T}")', "main.go", True),
+        (
+            'WatiClient c = new WatiClient("https://live-mt-server.wati.io/1234", "{T}");',
+            "App.java",
+            True,
+        ),
+        ('api = Wassenger.create("{T}")', "a.py", True),
+        (
+            'client := ultramsg.NewClient("instance12345", os.Getenv("ULTRAMSG_TOKEN"))',
+            "main.go",
+            False,
+        ),
+        ('client := ultramsg.NewClient("instance12345", token)', "main.go", False),
+        ('log.Info(wati.Format("%s sent to %s"))', "main.go", False),
+        ('client := other.NewClient("{T}")', "main.go", False),  # not a provider's client
+    ],
+)
+def test_a_key_passed_to_a_providers_client(line: str, path: str, found: bool) -> None:
+    token = fakes.alnum(19, seed=36) + "3"
+    line = line.replace("{T}", token)
+    hits = [h for h in scan(line, path) if h[0] == "bsp-api-key"]
+    if found:
+        start = line.index(token)
+        assert hits == [("bsp-api-key", start, start + len(token))]
+    else:
+        assert hits == []

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from wabaguard.detectors._formats import UUID, is_formatted_credential
-from wabaguard.detectors._text import Name, assignments, looks_secret
+from wabaguard.detectors._text import Name, assignments, looks_secret, split_words
 from wabaguard.detectors.base import LineContext, Match
 from wabaguard.findings import Confidence, Kind, Rule, Severity
 
@@ -81,6 +81,11 @@ _PROVIDER_NAMES = (
     r"|tyntec|ycloud|fonnte"
 )
 _ANY_PROVIDER = re.compile(f"(?i){_PROVIDER_NAMES}")
+# A call to a provider's client (``ultramsg.NewClient("instance1", "…")`` in Go,
+# ``new WatiClient("https://…", "…")`` in Java): its string arguments. Bounded, no nesting.
+_CALL = re.compile(rf"(?i:{_PROVIDER_NAMES})[\w.]{{0,40}}\((?P<args>[^()\n]{{1,300}})\)")
+_ARGUMENT = re.compile(r"""(["'`])([^"'`\n]{1,200})\1""")
+_NOT_A_KEY_ARGUMENT = re.compile(r"(?i)^(?:https?:|instance\d+$|\+?\d+$)|://|/")
 _ANY_PROVIDER_LOWER = re.compile(_PROVIDER_NAMES)
 
 
@@ -119,6 +124,31 @@ _PROSE_NAMES = frozenset({("key",), ("secret",)})
 _PROSE_FILES = (".md", ".markdown", ".rst", ".txt")
 
 
+def _call_arguments(line: str) -> Iterator[Match]:
+    """String arguments of a call to a provider's client that look like its key."""
+    for call in _CALL.finditer(line):
+        callee = line[call.start() : call.start("args") - 1]
+        provider = next((p for p in PROVIDERS if p.context.search(callee.lower())), None)
+        if provider is None:  # e.g. ``\bwati\b`` wants a word: take the name's own words
+            words = set(split_words(callee))
+            provider = next((p for p in PROVIDERS if not p.words.isdisjoint(words)), None)
+        if provider is None:
+            continue
+        for arg in _ARGUMENT.finditer(line, call.start("args"), call.end("args")):
+            value = arg.group(2)
+            if _NOT_A_KEY_ARGUMENT.search(value) or is_formatted_credential(value):
+                continue
+            if not looks_secret(value, min_len=provider.min_len):
+                continue
+            yield Match(
+                BSP_API_KEY,
+                value,
+                arg.start(2),
+                arg.end(2),
+                f"for {provider.name}, passed to {callee.strip()}",
+            )
+
+
 def _provider_for(name: Name, line: str, context: LineContext) -> Provider | None:
     words = name.words
     if not words or not _NOT_CREDENTIAL.isdisjoint(words):
@@ -147,7 +177,7 @@ def _provider_for(name: Name, line: str, context: LineContext) -> Provider | Non
 class BspApiKeyDetector:
     rules: tuple[Rule, ...] = (BSP_API_KEY,)
     # Every report is a literal assigned to a name containing one of these words.
-    prefilter: re.Pattern[str] = _KEYWORD
+    prefilter: re.Pattern[str] = re.compile(f"{_KEYWORD.pattern}|{_CALL.pattern}")
 
     def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
         if not (
@@ -156,7 +186,12 @@ class BspApiKeyDetector:
             or _mentions_provider(context.nearby())
         ):
             return
+        passed = list(_call_arguments(line))
+        yield from passed
+        taken = {m.start for m in passed}  # an argument that is also a keyword's value
         for name, literal in assignments(line, _KEYWORD, context.path):
+            if literal.start in taken:
+                continue
             value = literal.value
             if is_formatted_credential(value):
                 continue  # a Meta token or Infobip key: the format rule reports it
