@@ -338,7 +338,7 @@ def test_github_annotations_escape_properties(run_cli, tmp_path: Path) -> None:
     out = run_cli("scan", "--format", "github", cwd=tmp_path).out
     line = out.splitlines()[0]
     assert line.startswith("::error file=a%2Cb%3Ac%25d.py,line=1,")
-    assert "title=wabaguard aws-access-key (high)::" in line
+    assert "title=wabaguard aws-access-key (high; high confidence)::" in line
 
 
 def test_rules_and_explain(run_cli) -> None:

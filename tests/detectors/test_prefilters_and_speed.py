@@ -14,6 +14,9 @@ from complexity import CPU_LIMIT, cpu_seconds, growth
 from wabaguard.credentials.detectors import all_detectors
 from wabaguard.credentials.detectors.base import Detector, LineContext
 
+# An account SID for the templates, built at run time.
+_SID = "AC" + fakes.hex_string(32, seed=9)
+
 DETECTORS = {rule.id: d for d in all_detectors() for rule in d.rules}
 
 # Per rule: (templates, value builder taking a seed). The surrounding text is random.
@@ -79,11 +82,43 @@ GENERATORS: dict[str, tuple[tuple[str, ...], Callable[[int], str]]] = {
         ),
         lambda s: fakes.alnum(23, seed=s) + "5",
     ),
+    "twilio-auth-token": (
+        (
+            'Client("' + _SID + '", "{T}")',
+            "TWILIO_AUTH_TOKEN={T}",
+            "twilio.auth-token: {T}",
+        ),
+        lambda s: fakes.hex_string(32, seed=s),
+    ),
     "whatsapp-credential-literal": (
         ('WHATSAPP_TOKEN = "{T}"', "WA_API_KEY={T}", "waToken: '{T}'", 'CHAT_API_KEY = "{T}"'),
         lambda s: fakes.alnum(31, seed=s) + "3",
     ),
 }
+
+
+@pytest.mark.parametrize("rule_id", sorted(GENERATORS))
+def test_every_seed_of_every_template_is_reported_through_the_engine(rule_id: str) -> None:
+    """The class of bug the property test above once found (a generated ``WHATSAPP_TOKEN =
+    "…"`` or ``WATI_API_TOKEN=…`` line not reported): a sweep of seeds, deterministically, and
+    through the engine's gates, not only the detector's own prefilter."""
+    from wabaguard.core.config import Config
+    from wabaguard.credentials.engine import Engine, candidate_lines
+
+    engine = Engine(Config(), all_detectors())
+    templates, build = GENERATORS[rule_id]
+    detector = DETECTORS[rule_id]
+    missed = []
+    for seed in range(0, 400_000, 1999):  # 201 seeds spread over the property test's range
+        for template in templates:
+            line, start, end = place(template, build(seed))
+            reported = detector.scan_line(line, LineContext([line], 0, ".env"))
+            if (rule_id, start, end) not in [(m.rule.id, m.start, m.end) for m in reported]:
+                missed.append((seed, template, "not reported"))
+            elif list(candidate_lines(engine.gates, [line])) != [0]:
+                missed.append((seed, template, "missed by the engine's gates"))
+    assert missed == []
+
 
 _FILLER = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"), max_size=30

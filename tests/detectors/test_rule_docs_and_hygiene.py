@@ -28,7 +28,7 @@ def test_rule_page_exists_and_says_what_it_should(rule_id: str) -> None:
 
 
 def test_rule_identity_is_well_formed() -> None:
-    assert len(RULES) == len(all_rules()) == 13
+    assert len(RULES) == len(all_rules()) == 14
     types = [rule.secret_type for rule in all_rules()]
     assert len(set(types)) == len(types)
     for rule in all_rules():

@@ -36,7 +36,8 @@ def test_lifecycle_exact_text_report(run_cli, tmp_path: Path) -> None:
     assert result.code == 1, result.err
     expected = (
         "config.py\n"
-        "config.py:2:12: high aws-access-key AWS access key 'AKIA…' (20 chars). Remove it from"
+        "config.py:2:12: high aws-access-key [high confidence] AWS access key 'AKIA…' (20 chars)."
+        " Remove it from"
         " the code, load it from the environment or a secret manager, and rotate it\n"
         '    AWS_KEY = "AKIA********"\n'
         f"    introduced in commit {c['add'][:12]} (2024-01-01T12:00:00+00:00, Alice Doe)\n"
@@ -373,7 +374,7 @@ def test_still_there_means_a_scan_would_find_it_not_that_its_text_occurs(
 ) -> None:
     """A short password later turned into a placeholder of the same name is gone."""
     repo = Repo(tmp_path / "repo")
-    word = "pass" + "word"
+    word = "hun" + "ter42x"  # not a password word (those are documentation examples)
     repo.write("README.md", f"Connect to `https://user:{word}@db.example.com/app`.\n")
     repo.commit("add")
     repo.write("README.md", f"Connect to `https://user:{{{word}}}@db.example.com/app`.\n")

@@ -35,6 +35,9 @@ from wabaguard.credentials.engine import Engine, build_gates, candidate_lines
 from wabaguard.credentials.sre_adapter import constants as sre_c
 from wabaguard.credentials.sre_adapter import parse as sre_parse
 
+# An account SID for the templates, built at run time.
+_SID = "AC" + fakes.hex_string(32, seed=9)
+
 PROPERTY = settings(
     max_examples=40,
     deadline=None,
@@ -289,6 +292,8 @@ TEMPLATES: list[tuple[str, Callable[[int], str]]] = [
     ("WHATSAPP_TOKEN='{T}'", lambda s: fakes.alnum(23, s) + "5"),
     ('TOKEN = "{T}"', lambda s: fakes.meta_token(seed=s)),
     ("APP_TOKEN = '{T}'", lambda s: fakes.meta_app_token(seed=s)),
+    ("TWILIO_AUTH_TOKEN={T}", lambda s: fakes.hex_string(32, s)),
+    ('Client("' + _SID + '", "{T}")', lambda s: fakes.hex_string(32, s)),
 ]
 
 

@@ -57,7 +57,8 @@ def test_rotation_reports_stale_credentials_and_fails_the_job(
     found = annotations(result.stdout)
     assert len(found) == 1
     assert found[0].startswith(
-        "::warning title=wabaguard stale-credential (medium)::acme/app: repo: WHATSAPP_TOKEN: "
+        "::warning title=wabaguard stale-credential (medium; high confidence)::"
+        "acme/app: repo: WHATSAPP_TOKEN: "
     )
     assert result.outputs["stale-credentials"] == "1"
     assert result.outputs["findings"] == "0"  # the scan ran too, and was clean
@@ -84,7 +85,7 @@ def test_fail_on_medium_lets_a_warning_pass(
     )
     assert result.status == 0, result.stdout + result.stderr
     assert result.outputs["stale-credentials"] == "1"
-    assert "::notice title=wabaguard stale-credential (low)::" in result.stdout
+    assert "::notice title=wabaguard stale-credential (low; high confidence)::" in result.stdout
 
 
 def test_without_a_token_the_step_explains_and_fails(

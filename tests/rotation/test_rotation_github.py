@@ -154,7 +154,8 @@ def test_github_and_markdown_reports(rotation: Any, github: FakeGitHub, tmp_path
     lines = result.out.splitlines()
     assert len(lines) == 5
     assert lines[0].startswith(
-        "::warning title=wabaguard stale-credential (medium)::acme: org: INFOBIP_API_KEY: "
+        "::warning title=wabaguard stale-credential (medium; high confidence)::"
+        "acme: org: INFOBIP_API_KEY: "
     )
     assert "file=" not in result.out  # not a place in a file
     table = summary.read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from wabaguard.cli._common import (
+    CONFIDENCES,
     FORMATS,
     SEVERITIES,
     config_for,
@@ -391,6 +392,12 @@ _SCAN_OPTIONS: tuple[Callable[[Any], Any], ...] = (
         help="Lowest severity that fails the run (default: low, or the config's).",
     ),
     click.option(
+        "--min-confidence",
+        type=click.Choice(CONFIDENCES),
+        default=None,
+        help="Lowest confidence reported (default: medium, low with --entropy, or the config's).",
+    ),
+    click.option(
         "--baseline",
         type=click.Path(dir_okay=False),
         help="Baseline (`wabaguard baseline`): findings listed there are not reported.",
@@ -455,7 +462,7 @@ _SCAN_OPTIONS: tuple[Callable[[Any], Any], ...] = (
 @with_options(_SCAN_OPTIONS)
 def scan(paths: tuple[str, ...], **o: Any) -> int:
     """Scan files and directories (default: the current directory)."""
-    from wabaguard.core.findings import Severity
+    from wabaguard.core.findings import Confidence, Severity
 
     if o["only_active"] and not o["verify"]:
         raise fail("--only-active needs --verify (it filters on the live check's verdicts)")
@@ -470,6 +477,7 @@ def scan(paths: tuple[str, ...], **o: Any) -> int:
         fail_on=Severity.parse(o["fail_on"]) if o["fail_on"] else None,
         entropy=o["entropy"],
         max_file_size=o["max_file_size"],
+        min_confidence=Confidence.parse(o["min_confidence"]) if o["min_confidence"] else None,
     )
     report = (config, o["fmt"], o["output"], extra_reports, o["fail_on_error"])
     if o["files_from"] is not None and not targets:

@@ -6,7 +6,8 @@ detail, identity) and the raw source line to a file's ``FileFindings``, and repo
 secret value they see with ``add_secret`` (whether or not its rule is enabled). When the file
 is done, ``finish`` applies, in this order and nowhere else:
 
-1. the rule switch: drafts of disabled rules are dropped (their values stay masked);
+1. the rule switch: drafts of disabled rules, and drafts less sure than the config's
+   confidence floor (``--min-confidence``), are dropped (their values stay masked);
 2. one finding per value: drafts whose secret spans overlap on a line become one finding, by
    the most specific rule (the first reported), the others named in ``related``;
 3. suppressions: ``wabaguard: ignore[...]`` (parsed strictly; a malformed one is itself a
@@ -136,7 +137,12 @@ class FileFindings:
     def finish(self) -> tuple[list[Finding], int]:
         """The findings, and how many drafts a suppression silenced."""
         config = self.config
-        drafts = [d for d in self._drafts if d.rule.id not in config.disable]
+        floor = config.confidence_floor.rank
+        drafts = [
+            d
+            for d in self._drafts
+            if d.rule.id not in config.disable and (d.confidence or d.rule.confidence).rank >= floor
+        ]
         kept, related = _one_per_value(drafts)
         findings: list[Finding] = []
         suppressed = 0

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from wabaguard.core.findings import Severity
+from wabaguard.core.findings import Confidence, Severity
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,6 +45,9 @@ class Config:
     # The `rotation` table, as written: only `wabaguard rotation` reads (and validates) it,
     # so a scan never pays for it (wabaguard.online.rotation.RotationPolicy.from_config).
     rotation: Mapping[str, Any] = field(default_factory=dict)
+    # The lowest confidence reported; None: medium, or low with ``entropy`` (the generic
+    # detectors are all low-confidence: asking for them is asking to see them).
+    min_confidence: Confidence | None = None
     source: str = ""  # where it was read from, for messages
     # The directory ``exclude`` patterns are relative to; None: the working directory.
     base_dir: str | None = None
@@ -52,8 +55,17 @@ class Config:
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
+    @property
+    def confidence_floor(self) -> Confidence:
+        if self.min_confidence is not None:
+            return self.min_confidence
+        return Confidence.LOW if self.entropy else Confidence.MEDIUM
 
-_KNOWN_KEYS = {"exclude", "disable", "severity", "fail-on", "max-file-size", "entropy", "rules"}
+
+_KNOWN_KEYS = {
+    "exclude", "disable", "severity", "fail-on", "max-file-size", "entropy", "rules",
+    "min-confidence",
+}  # fmt: skip
 _KNOWN_KEYS |= {"rotation"}  # a table only `wabaguard rotation` reads
 # Per-rule options: ``[rules.ID] enabled = false`` is ``disable = ["ID"]``, and
 # ``[rules.ID] severity = "low"`` is ``[severity] ID = "low"``.
@@ -198,6 +210,9 @@ def parse_config(
     rotation = section.get("rotation", {})
     if not isinstance(rotation, dict):
         raise ConfigError(f"{where}: rotation must be a table")
+    min_confidence = None
+    if "min-confidence" in section:
+        min_confidence = _confidence(section["min-confidence"], f"{where}: min-confidence")
     return Config(
         exclude=tuple(exclude),
         disable=frozenset(disable),
@@ -206,6 +221,7 @@ def parse_config(
         max_file_size=max_size,
         entropy=entropy,
         rotation=rotation,
+        min_confidence=min_confidence,
         source=where,
     )
 
@@ -270,5 +286,14 @@ def _severity(value: Any, where: str) -> Severity:
         raise ConfigError(f"{where} must be a string")
     try:
         return Severity.parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _confidence(value: Any, where: str) -> Confidence:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where} must be a string")
+    try:
+        return Confidence.parse(value)
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc}") from None

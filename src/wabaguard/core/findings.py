@@ -38,6 +38,21 @@ class Confidence(str, enum.Enum):
     MEDIUM = "medium"
     HIGH = "high"
 
+    @property
+    def rank(self) -> int:
+        return _CONFIDENCE_RANK[self]
+
+    @classmethod
+    def parse(cls, value: str) -> Confidence:
+        try:
+            return cls(value.lower())
+        except ValueError:
+            choices = ", ".join(c.value for c in cls)
+            raise ValueError(f"unknown confidence {value!r} (choose from {choices})") from None
+
+
+_CONFIDENCE_RANK = {Confidence.LOW: 1, Confidence.MEDIUM: 2, Confidence.HIGH: 3}
+
 
 class Kind(str, enum.Enum):
     """Which family a rule belongs to; decides which suppressions apply."""

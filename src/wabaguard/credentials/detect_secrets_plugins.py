@@ -35,6 +35,7 @@ import wabaguard.credentials.detectors.infobip as _infobip
 import wabaguard.credentials.detectors.literal as _literal
 import wabaguard.credentials.detectors.messaging_keys as _messaging_keys
 import wabaguard.credentials.detectors.meta as _meta
+import wabaguard.credentials.detectors.twilio as _twilio
 from wabaguard.core.findings import Rule
 from wabaguard.credentials.detectors import all_detectors
 from wabaguard.credentials.detectors.base import Detector, LineContext
@@ -159,6 +160,11 @@ class KaleyraApiKeyDetector(_WabaguardPlugin):
 
 class ChatApiTokenDetector(_WabaguardPlugin):
     rule = _messaging_keys.CHAT_API_TOKEN
+    secret_type = rule.secret_type
+
+
+class TwilioAuthTokenDetector(_WabaguardPlugin):
+    rule = _twilio.TWILIO_AUTH_TOKEN
     secret_type = rule.secret_type
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
 
 from wabaguard.core import redact
 from wabaguard.core.builder import Draft
+from wabaguard.core.findings import Confidence
 from wabaguard.credentials.builtin import BUILTIN_PLUGINS, BuiltinPlugin, skips_file
+from wabaguard.credentials.detectors import examples
 from wabaguard.credentials.detectors.base import Detector, LineContext, Match
 from wabaguard.credentials.ds_bridge import DetectSecretsBridge
 from wabaguard.credentials.gates import build_gates, candidate_lines, casefolded, scoped
@@ -128,12 +130,16 @@ class Engine:
         if not matches:
             return
         allowlisted = self._allowlisted(path, window, index)
+        context = LineContext(window, index, path)
         for match in matches:
             sink.add_secret(match.secret)
             # Some plugins capture the quote or blank around a value: not part of it.
             value = match.baseline_secret.strip(_VALUE_DELIMITERS)
             if len(value) >= _MASKED_PLUGIN_VALUE:
                 sink.add_secret(value)
+            confidence = _example_confidence(match, line, context)
+            if confidence is _EXAMPLE_VALUE:
+                continue  # masked all the same, never reported
             sink.add(
                 Draft(
                     match.rule,
@@ -145,7 +151,7 @@ class Engine:
                     identity=redact.secret_hash(match.baseline_secret or match.secret),
                     secret=match.secret,
                     secret_hash=redact.secret_hash(match.baseline_secret or match.secret),
-                    confidence=match.confidence,
+                    confidence=confidence,
                     allowlisted=allowlisted,
                 ),
                 line,
@@ -224,3 +230,17 @@ class Engine:
 
     def _allowlisted(self, path: str, window: list[str], index: int) -> bool:
         return self._ds.is_allowlisted(path, window, index)
+
+
+_EXAMPLE_VALUE: Final = object()
+
+
+def _example_confidence(match: Match, line: str, context: LineContext) -> Any:
+    """The match's confidence, LOW in an example context, or ``_EXAMPLE_VALUE`` for a
+    published or obvious example value (``detectors/examples.py`` decides both)."""
+    value = match.secret
+    if examples.example_value(match.rule.id, value, line, context.following(5)):
+        return _EXAMPLE_VALUE
+    if examples.example_context(context.path, line, context.previous(2)):
+        return Confidence.LOW
+    return match.confidence

@@ -24,7 +24,8 @@ def escape_property(value: str) -> str:
 def render_github(result: ScanResult) -> str:
     lines = []
     for f in result.findings:
-        title = f"title={escape_property(f'wabaguard {f.rule} ({f.severity.value})')}"
+        rated = f"{f.severity.value}; {f.confidence.value} confidence"
+        title = f"title={escape_property(f'wabaguard {f.rule} ({rated})')}"
         if f.path:
             props = ",".join(
                 [

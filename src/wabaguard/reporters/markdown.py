@@ -46,8 +46,8 @@ def render_markdown(result: ScanResult) -> str:
             first = items[0]
             out.append(f"### [{rule}]({first.help_uri}) · {first.severity.value} · {len(items)}")
             out.append("")
-            out.append("| Location | Message |")
-            out.append("| --- | --- |")
+            out.append("| Location | Confidence | Message |")
+            out.append("| --- | --- | --- |")
             for f in items:
                 where = (
                     _code(f.logical_location)
@@ -55,7 +55,7 @@ def render_markdown(result: ScanResult) -> str:
                     else (f"{_code(f.path)}:{f.line}:{f.column}")
                 )
                 message = " ".join((f.message, *f.notes))
-                out.append(f"| `{where}` | {_cell(message)} |")
+                out.append(f"| `{where}` | {f.confidence.value} | {_cell(message)} |")
             out.append("")
     if result.suppressed:
         out.append("")

@@ -1,4 +1,4 @@
-"""Human output: ``path:line:col: severity rule message``, grouped by file."""
+"""Human output: ``path:line:col: severity rule [confidence] message``, grouped by file."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def render_text(result: ScanResult, *, color: bool = False) -> str:
             sev = paint(_COLORS[f.severity.value], f.severity.value)
             rule = f.rule + (f" (+{','.join(r.rule for r in f.related)})" if f.related else "")
             where = printable(f.logical_location) if not path else f"{shown}:{f.line}:{f.column}"
-            out.append(f"{where}: {sev} {rule} {printable(f.message)}")
+            sure = f"[{f.confidence.value} confidence]"
+            out.append(f"{where}: {sev} {rule} {sure} {printable(f.message)}")
             if f.snippet.strip():
                 out.append(paint(_DIM, f"    {printable(f.snippet.strip())}"))
             out.extend(f"    {printable(note)}" for note in f.notes)

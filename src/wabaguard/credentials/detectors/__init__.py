@@ -21,6 +21,7 @@ from wabaguard.credentials.detectors.meta import (
     MetaAppSecretDetector,
     WhatsAppVerifyTokenDetector,
 )
+from wabaguard.credentials.detectors.twilio import TwilioAuthTokenDetector
 
 
 def all_detectors() -> tuple[Detector, ...]:
@@ -34,6 +35,7 @@ def all_detectors() -> tuple[Detector, ...]:
         GupshupApiKeyDetector(),
         KaleyraApiKeyDetector(),
         ChatApiTokenDetector(),
+        TwilioAuthTokenDetector(),
         MetaAppSecretDetector(),
         WhatsAppVerifyTokenDetector(),
         Dialog360ApiKeyDetector(),

@@ -264,7 +264,8 @@ def _read_value(
     end = unquoted.end()
     # Unquoted is a literal in config files, in URL queries and inside a quoted string
     # (``-H "D360-API-KEY: v"``); in code it is a variable reference.
-    inside_string = before in _QUOTES and end < len(line) and line[end] == before
+    # A form-encoded body in a string (``"token=…&to=…"``) is a string too.
+    inside_string = before in _QUOTES and end < len(line) and line[end] in (before, "&")
     if is_code_file(path) and not (in_query or inside_string):
         return None
     value = line[start:end]

@@ -49,6 +49,9 @@ class LineContext:
     def previous(self, count: int = 1) -> Sequence[str]:
         return self._lines[max(0, self._index - count) : self._index]
 
+    def following(self, count: int = 1) -> Sequence[str]:
+        return self._lines[self._index + 1 : self._index + 1 + count]
+
 
 class Detector(Protocol):
     rules: tuple[Rule, ...]

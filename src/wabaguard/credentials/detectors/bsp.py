@@ -17,7 +17,7 @@ from typing import Final
 
 from wabaguard.core.findings import Confidence, Kind, Rule, Severity
 from wabaguard.credentials.detectors._formats import UUID, is_formatted_credential
-from wabaguard.credentials.detectors._text import Name, assignments, looks_secret
+from wabaguard.credentials.detectors._text import Name, assignments, looks_secret, split_words
 from wabaguard.credentials.detectors.base import LineContext, Match
 
 BSP_API_KEY = Rule(
@@ -63,6 +63,8 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider("Sinch", frozenset({"sinch"}), re.compile(r"(?i)sinch")),
     Provider("tyntec", frozenset({"tyntec"}), re.compile(r"(?i)tyntec")),
     Provider("YCloud", frozenset({"ycloud"}), re.compile(r"(?i)ycloud")),
+    # Fonnte: ``Authorization: <token>`` (no scheme) to api.fonnte.com/send.
+    Provider("Fonnte", frozenset({"fonnte"}), re.compile(r"(?i)fonnte"), min_len=15),
 )
 
 # Every reported name ends in a credential word (``WATI_API_TOKEN``, ``x-maytapi-key``,
@@ -76,9 +78,14 @@ _KEYWORD = re.compile(
 # the line can be attributed to a provider (checked before parsing anything).
 _PROVIDER_NAMES = (
     r"wati|ultramsg|wassenger|maytapi|whapi|gallabox|interakt|aisensy|vonage|nexmo|sinch"
-    r"|tyntec|ycloud"
+    r"|tyntec|ycloud|fonnte"
 )
 _ANY_PROVIDER = re.compile(f"(?i){_PROVIDER_NAMES}")
+# A call to a provider's client (``ultramsg.NewClient("instance1", "…")`` in Go,
+# ``new WatiClient("https://…", "…")`` in Java): its string arguments. Bounded, no nesting.
+_CALL = re.compile(rf"(?i:{_PROVIDER_NAMES})[\w.]{{0,40}}\((?P<args>[^()\n]{{1,300}})\)")
+_ARGUMENT = re.compile(r"""(["'`])([^"'`\n]{1,200})\1""")
+_NOT_A_KEY_ARGUMENT = re.compile(r"(?i)^(?:https?:|instance\d+$|\+?\d+$)|://|/")
 _ANY_PROVIDER_LOWER = re.compile(_PROVIDER_NAMES)
 
 
@@ -112,6 +119,36 @@ _GENERIC_NAMES = frozenset(
 )
 
 
+# In Markdown prose a bare word names the credential ("API key: `…`", "token is `…`").
+_PROSE_NAMES = frozenset({("key",), ("secret",)})
+_PROSE_FILES = (".md", ".markdown", ".rst", ".txt")
+
+
+def _call_arguments(line: str) -> Iterator[Match]:
+    """String arguments of a call to a provider's client that look like its key."""
+    for call in _CALL.finditer(line):
+        callee = line[call.start() : call.start("args") - 1]
+        provider = next((p for p in PROVIDERS if p.context.search(callee.lower())), None)
+        if provider is None:  # e.g. ``\bwati\b`` wants a word: take the name's own words
+            words = set(split_words(callee))
+            provider = next((p for p in PROVIDERS if not p.words.isdisjoint(words)), None)
+        if provider is None:
+            continue
+        for arg in _ARGUMENT.finditer(line, call.start("args"), call.end("args")):
+            value = arg.group(2)
+            if _NOT_A_KEY_ARGUMENT.search(value) or is_formatted_credential(value):
+                continue
+            if not looks_secret(value, min_len=provider.min_len):
+                continue
+            yield Match(
+                BSP_API_KEY,
+                value,
+                arg.start(2),
+                arg.end(2),
+                f"for {provider.name}, passed to {callee.strip()}",
+            )
+
+
 def _provider_for(name: Name, line: str, context: LineContext) -> Provider | None:
     words = name.words
     if not words or not _NOT_CREDENTIAL.isdisjoint(words):
@@ -121,6 +158,9 @@ def _provider_for(name: Name, line: str, context: LineContext) -> Provider | Non
             if not provider.words.isdisjoint(words):
                 return provider
     generic = words[1:] if words[0] == "x" else words
+    if generic in _PROSE_NAMES and context.path.lower().endswith(_PROSE_FILES):
+        # Prose beside the provider's name ("Your WATI API token: `…`"): the same line only.
+        return next((p for p in PROVIDERS if p.context.search(line)), None)
     if generic not in _GENERIC_NAMES:
         return None
     for text in (line, context.path):
@@ -137,7 +177,7 @@ def _provider_for(name: Name, line: str, context: LineContext) -> Provider | Non
 class BspApiKeyDetector:
     rules: tuple[Rule, ...] = (BSP_API_KEY,)
     # Every report is a literal assigned to a name containing one of these words.
-    prefilter: re.Pattern[str] = _KEYWORD
+    prefilter: re.Pattern[str] = re.compile(f"{_KEYWORD.pattern}|{_CALL.pattern}")
 
     def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
         if not (
@@ -146,7 +186,12 @@ class BspApiKeyDetector:
             or _mentions_provider(context.nearby())
         ):
             return
+        passed = list(_call_arguments(line))
+        yield from passed
+        taken = {m.start for m in passed}  # an argument that is also a keyword's value
         for name, literal in assignments(line, _KEYWORD, context.path):
+            if literal.start in taken:
+                continue
             value = literal.value
             if is_formatted_credential(value):
                 continue  # a Meta token or Infobip key: the format rule reports it

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from wabaguard.core.findings import Confidence, Kind, Rule, Severity
-from wabaguard.credentials.detectors._text import is_placeholder, looks_secret
+from wabaguard.credentials.detectors._text import assignments, is_placeholder, looks_secret
 from wabaguard.credentials.detectors.base import LineContext, Match
 
 MESSAGEBIRD_ACCESS_KEY = Rule(
@@ -95,18 +95,33 @@ class MessageBirdAccessKeyDetector:
 
 _GUPSHUP_KEY = re.compile(r"(?<![A-Za-z0-9_])sk_[a-f0-9]{32}(?![A-Za-z0-9_])")
 _GUPSHUP_CONTEXT = re.compile(r"(?i)gupshup|src\.name|api_?key|api-key")
+# The shape public code shows (two of two samples in ``apikey`` headers next to
+# api.gupshup.io): 32 lower-case letters and digits, no prefix. Reported as the value of an
+# api-key name (``apikey``, ``GUPSHUP_API_KEY``, ``apiKey``) with Gupshup itself on the line,
+# in the path or within five lines (``src.name`` or ``api_key`` alone do not say Gupshup).
+_API_KEY_NAME = re.compile(r"(?i)api[_\-]?key")
+_GUPSHUP_PLAIN = re.compile(r"[a-z0-9]{32}")
+_GUPSHUP_NAMED = re.compile(r"(?i)gupshup")
 
 
 class GupshupApiKeyDetector:
     rules: tuple[Rule, ...] = (GUPSHUP_API_KEY,)
-    prefilter: re.Pattern[str] = re.compile(r"sk_[a-f0-9]{32}")
+    prefilter: re.Pattern[str] = re.compile(r"sk_[a-f0-9]{32}|(?i:api[_\-]?key)")
 
     def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
         found = [m for m in _GUPSHUP_KEY.finditer(line) if not is_placeholder(m.group()[3:])]
-        if not found or not _has_context(_GUPSHUP_CONTEXT, line, context):
+        if found and _has_context(_GUPSHUP_CONTEXT, line, context):
+            for match in found:
+                yield Match(GUPSHUP_API_KEY, match.group(), match.start(), match.end())
+        if not _API_KEY_NAME.search(line) or not _has_context(_GUPSHUP_NAMED, line, context):
             return
-        for match in found:
-            yield Match(GUPSHUP_API_KEY, match.group(), match.start(), match.end())
+        for _name, literal in assignments(line, _API_KEY_NAME, context.path):
+            value = literal.value
+            if not _GUPSHUP_PLAIN.fullmatch(value) or len(set(value)) < 12:
+                continue
+            if not looks_secret(value, min_len=32) or value.isdigit():
+                continue
+            yield Match(GUPSHUP_API_KEY, value, literal.start, literal.end, "(no prefix)")
 
 
 _KALEYRA_KEY = re.compile(r"(?<![A-Za-z0-9_])A[a-f0-9]{32}(?![A-Za-z0-9_])")

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from wabaguard.core.findings import Confidence, Kind, Rule, Severity
 from wabaguard.credentials.detectors._formats import (
     HEX32,
+    MAX_APP_ID,
+    META_PREFILTER,
     META_TOKEN,
     MIN_APP_ID,
     is_formatted_credential,
@@ -98,8 +100,8 @@ class MetaAccessTokenDetector:
     """
 
     rules: tuple[Rule, ...] = (META_ACCESS_TOKEN,)
-    # Every report is an ``EAA`` followed by >= 80 alphanumerics: a tight, proven superset.
-    prefilter: re.Pattern[str] = re.compile(r"EAA[A-Za-z0-9]{80}")
+    # Every report is a head (``EAA``…) followed by >= 80 alphanumerics: a proven superset.
+    prefilter: re.Pattern[str] = META_PREFILTER
 
     def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
         setting: _TokenSetting | None = None
@@ -192,9 +194,8 @@ class MetaAppAccessTokenDetector:
         for match in _APP_TOKEN.finditer(line):
             app_id = int(match.group("app"))
             body = match.group("body")
-            # Any 15-16 digit id: the pipe and the secret are the signal here, and the
-            # 2**52 ceiling derived from EAA tokens is an observation, not a promise.
-            if not MIN_APP_ID <= app_id < 10**16 or is_placeholder(body):
+            # Any 15-16 digit id: the pipe and the secret are the signal here.
+            if not MIN_APP_ID <= app_id < MAX_APP_ID or is_placeholder(body):
                 continue
             if HEX32.fullmatch(body):
                 kind = "app secret"
@@ -253,29 +254,94 @@ class MetaAppSecretDetector:
 
 
 _VERIFY_KEYWORD = re.compile(r"(?i)verify[_.\-]?token")
+# A string literal compared with something (``token == "…"``, ``"…" === token``,
+# ``token.equals("…")``): the verify token when that something came from hub.verify_token.
+_COMPARE = r"""(?:===?|!==?|\.equals\()[ \t]*["'`]|["'`](?:[ \t]*[!=]==?|\.equals\()"""
+_COMPARED = re.compile(_COMPARE)
+_VERIFY_PREFILTER = re.compile(rf"(?i:verify[_.\-]?token)|{_COMPARE}")
+# ``token = req.query["hub.verify_token"]``, ``$token = $_GET['hub_verify_token']``,
+# ``token := q.Get("hub.verify_token")``, ``String token = request.getParameter(…)``.
+_FROM_HUB = re.compile(
+    r"""(?P<var>\$?[A-Za-z_]\w{0,40})[ \t]*:?=[^=\n][^\n]{0,120}?hub[._]verify_token"""
+)
+_ENV_FILES = (".env",)
+
+
+def _hub_variables(context: LineContext) -> set[str]:
+    return {m.group("var") for prev in context.previous(6) for m in _FROM_HUB.finditer(prev)}
+
+
+def _compared_with(line: str, variables: set[str]) -> Iterator[tuple[str, int, int]]:
+    """(value, start, end) of each literal ``line`` compares with one of ``variables``."""
+    for var in variables:
+        name = re.escape(var)
+        literal = r"""(["'`])([^"'`\n]{1,128})\1"""
+        patterns = (
+            rf"(?<![\w$.]){name}[ \t]*(?:===?|!==?|\.equals\()[ \t]*{literal}",
+            rf"{literal}[ \t]*(?:===?|!==?)[ \t]*{name}(?![\w$])",
+            rf"{literal}\.equals\([ \t]*{name}[ \t]*\)",
+        )
+        for pattern in patterns:
+            for m in re.finditer(pattern, line):
+                yield m.group(2), m.start(2), m.end(2)
 
 
 class WhatsAppVerifyTokenDetector:
-    """A literal webhook verify token (``VERIFY_TOKEN = "…"``, ``hub.verify_token == "…"``)."""
+    """A literal webhook verify token (``VERIFY_TOKEN = "…"``, ``hub.verify_token == "…"``,
+    or ``token == "…"`` where ``token`` was read from ``hub.verify_token`` just above).
+
+    The name says what the value is, so short values and values made of words are kept
+    (people choose verify tokens like passwords); only placeholders and references are not.
+    """
 
     rules: tuple[Rule, ...] = (WHATSAPP_VERIFY_TOKEN,)
-    prefilter: re.Pattern[str] = _VERIFY_KEYWORD
+    prefilter: re.Pattern[str] = _VERIFY_PREFILTER
 
     def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
-        for name, literal in assignments(line, _VERIFY_KEYWORD, context.path):
-            if name.words[-1:] != ("token",):
-                continue  # VERIFY_TOKEN_URL, verifyTokenHeader…: not the token itself
-            value = literal.value
-            # Quoted literals are deliberate strings; unquoted config values need a digit
-            # so that prose and schema docs (``verify_token: required``) stay quiet.
-            if not looks_secret(value, min_len=6, need_digit=not literal.quoted):
+        reported: set[int] = set()
+        if _VERIFY_KEYWORD.search(line):
+            for name, literal in assignments(line, _VERIFY_KEYWORD, context.path):
+                if name.words[-1:] != ("token",):
+                    continue  # VERIFY_TOKEN_URL, verifyTokenHeader…: not the token itself
+                value = literal.value
+                if not self._plausible(value, literal.quoted, line, literal.start, context):
+                    continue
+                reported.add(literal.start)
+                yield Match(
+                    WHATSAPP_VERIFY_TOKEN,
+                    value,
+                    literal.start,
+                    literal.end,
+                    f"assigned to {name.text}",
+                )
+        if not _COMPARED.search(line):
+            return
+        variables = _hub_variables(context)
+        if not variables:
+            return
+        for value, start, end in _compared_with(line, variables):
+            if start in reported or not looks_secret(value, min_len=4, need_digit=False):
                 continue
             if is_formatted_credential(value):
                 continue
             yield Match(
                 WHATSAPP_VERIFY_TOKEN,
                 value,
-                literal.start,
-                literal.end,
-                f"assigned to {name.text}",
+                start,
+                end,
+                "compared with hub.verify_token",
             )
+
+    @staticmethod
+    def _plausible(value: str, quoted: bool, line: str, start: int, context: LineContext) -> bool:
+        # Quoted literals are deliberate strings; so is an unquoted value in a .env file or
+        # after "=" (``VERIFY_TOKEN=hello`` in a README). Other unquoted values need a digit,
+        # so that prose and schema docs (``verify_token: required``) stay quiet.
+        env_style = (
+            quoted
+            or context.path.rsplit("/", 1)[-1].startswith(_ENV_FILES)
+            or line[start - 1 : start] == "="
+        )
+        if not looks_secret(value, min_len=4 if env_style else 6, need_digit=not env_style):
+            return False
+        return not is_formatted_credential(value)
