@@ -183,3 +183,37 @@ def with_options(options: Sequence[Callable[[Any], Any]]) -> Callable[[Any], Any
         return function
 
     return apply
+
+
+# The report options `scan` and `history` share, in --help order.
+REPORT_OPTIONS: tuple[Callable[[Any], Any], ...] = (
+    click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="Report format.",
+    ),
+    click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False),
+        help="Write the report to FILE instead of stdout (the summary line goes to stderr).",
+    ),
+    click.option(
+        "--report",
+        "reports",
+        multiple=True,
+        metavar="FORMAT=FILE",
+        help="Also write another format from the same scan (repeatable).",
+    ),
+    click.option(
+        "--fail-on",
+        type=click.Choice(SEVERITIES),
+        default=None,
+        help="Lowest severity that fails the run (default: low, or the config's).",
+    ),
+)
+no_progress_option = click.option("--no-progress", is_flag=True, help="Never show a progress line.")

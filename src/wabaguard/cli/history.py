@@ -10,14 +10,14 @@ from typing import Any
 import click
 
 from wabaguard.cli._common import (
-    FORMATS,
-    SEVERITIES,
+    REPORT_OPTIONS,
     config_for,
     config_option,
     entropy_option,
     exclude_option,
     fail,
     finish,
+    no_progress_option,
     parse_reports,
     with_options,
 )
@@ -43,28 +43,7 @@ _HISTORY_OPTIONS: tuple[Callable[[Any], Any], ...] = (
         help="Report only secrets gone from the tip (beside a scan of its files, which reports "
         "the rest).",
     ),
-    click.option(
-        "-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True
-    ),
-    click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False),
-        help="Write the report to FILE instead of stdout (the summary line goes to stderr).",
-    ),
-    click.option(
-        "--report",
-        "reports",
-        multiple=True,
-        metavar="FORMAT=FILE",
-        help="Also write another format from the same scan (repeatable).",
-    ),
-    click.option(
-        "--fail-on",
-        type=click.Choice(SEVERITIES),
-        default=None,
-        help="Lowest severity that fails the run (default: low, or the config's).",
-    ),
+    *REPORT_OPTIONS,
     click.option(
         "--baseline",
         type=click.Path(dir_okay=False),
@@ -93,7 +72,7 @@ _HISTORY_OPTIONS: tuple[Callable[[Any], Any], ...] = (
         show_default=True,
         help="Exit 2 when a change could not be analysed, unless a finding already fails the run.",
     ),
-    click.option("--no-progress", is_flag=True, help="Never show a progress line."),
+    no_progress_option,
 )
 
 

@@ -16,8 +16,7 @@ import click
 
 from wabaguard.cli._common import (
     CONFIDENCES,
-    FORMATS,
-    SEVERITIES,
+    REPORT_OPTIONS,
     config_for,
     config_option,
     empty_result,
@@ -25,6 +24,7 @@ from wabaguard.cli._common import (
     exclude_option,
     fail,
     finish,
+    no_progress_option,
     parse_reports,
     with_options,
 )
@@ -363,34 +363,7 @@ def _progress_enabled(no_progress: bool) -> bool:
 
 # The scan command's options, in --help order (applied by ``with_options``).
 _SCAN_OPTIONS: tuple[Callable[[Any], Any], ...] = (
-    click.option(
-        "-f",
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="text",
-        show_default=True,
-        help="Report format.",
-    ),
-    click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False),
-        help="Write the report to FILE instead of stdout (the summary line goes to stderr).",
-    ),
-    click.option(
-        "--report",
-        "reports",
-        multiple=True,
-        metavar="FORMAT=FILE",
-        help="Also write another format from the same scan (repeatable).",
-    ),
-    click.option(
-        "--fail-on",
-        type=click.Choice(SEVERITIES),
-        default=None,
-        help="Lowest severity that fails the run (default: low, or the config's).",
-    ),
+    *REPORT_OPTIONS,
     click.option(
         "--min-confidence",
         type=click.Choice(CONFIDENCES),
@@ -433,7 +406,7 @@ _SCAN_OPTIONS: tuple[Callable[[Any], Any], ...] = (
         help="Exit 2 when a file could not be analysed (an invalid workflow, an internal error), "
         "unless a finding already fails the run (exit 1).",
     ),
-    click.option("--no-progress", is_flag=True, help="Never show a progress line."),
+    no_progress_option,
     click.option(
         "--verify",
         is_flag=True,
