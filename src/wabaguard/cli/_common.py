@@ -117,6 +117,31 @@ entropy_option = click.option(
 )
 
 
+# Live verification (scan and history): the same flags, the same semantics.
+verify_options: tuple[Callable[[Any], Any], ...] = (
+    click.option(
+        "--verify",
+        is_flag=True,
+        help="Send each credential found to its issuer (Meta, MessageBird, Infobip, 360dialog) "
+        "for a read-only check: active, invalid or unverifiable, and what it can reach "
+        "(see docs/verification.md). Off by default.",
+    ),
+    click.option(
+        "--only-active",
+        is_flag=True,
+        help="With --verify: report only findings about credentials verified active.",
+    ),
+    click.option(
+        "--verify-timeout",
+        type=click.FloatRange(min=0.1, max=120),
+        default=10.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="With --verify: timeout of each request to an issuer.",
+    ),
+)
+
+
 def empty_result() -> ScanResult:
     from wabaguard.core.findings import ScanResult
 
