@@ -1,5 +1,6 @@
 """What the commands share: exit codes, the usage error, config lookup, report writing and
-the exit status of a scan, and the options `scan` and `baseline` both take."""
+the exit status of a scan, and the options several commands take (config, excludes, entropy,
+reports, live verification)."""
 
 from __future__ import annotations
 
@@ -114,6 +115,31 @@ entropy_option = click.option(
     is_flag=True,
     default=None,
     help="Also run detect-secrets' generic detectors (high entropy, keywords).",
+)
+
+
+# Live verification (scan and history): the same flags, the same semantics.
+verify_options: tuple[Callable[[Any], Any], ...] = (
+    click.option(
+        "--verify",
+        is_flag=True,
+        help="Send each credential found to its issuer (Meta, MessageBird, Infobip, 360dialog) "
+        "for a read-only check: active, invalid or unverifiable, and what it can reach "
+        "(see docs/verification.md). Off by default.",
+    ),
+    click.option(
+        "--only-active",
+        is_flag=True,
+        help="With --verify: report only findings about credentials verified active.",
+    ),
+    click.option(
+        "--verify-timeout",
+        type=click.FloatRange(min=0.1, max=120),
+        default=10.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="With --verify: timeout of each request to an issuer.",
+    ),
 )
 
 

@@ -19,6 +19,7 @@ from wabaguard.cli._common import (
     finish,
     no_progress_option,
     parse_reports,
+    verify_options,
     with_options,
 )
 
@@ -73,6 +74,7 @@ _HISTORY_OPTIONS: tuple[Callable[[Any], Any], ...] = (
         help="Exit 2 when a change could not be analysed, unless a finding already fails the run.",
     ),
     no_progress_option,
+    *verify_options,
 )
 
 
@@ -85,10 +87,18 @@ def history(path: str, **o: Any) -> int:
     All refs by default. A secret no longer at HEAD is still in every clone and fork:
     rotate it. See docs/history.md.
     """
-    from wabaguard.cli.scan import _check_destinations, _check_named_paths, _progress_enabled
+    from wabaguard.cli.scan import (
+        _check_destinations,
+        _check_named_paths,
+        _progress_enabled,
+        _verify,
+    )
+    from wabaguard.core.builder import RawCredentials
     from wabaguard.core.findings import Severity
     from wabaguard.history import cli_support
 
+    if o["only_active"] and not o["verify"]:
+        raise fail("--only-active needs --verify (it filters on the live check's verdicts)")
     cwd = os.getcwd()
     extra_reports = parse_reports(o["reports"])
     _check_destinations(o["output"], extra_reports, o["baseline"])
@@ -98,6 +108,7 @@ def history(path: str, **o: Any) -> int:
         entropy=o["entropy"],
         max_file_size=o["max_file_size"],
     )
+    raw = RawCredentials() if o["verify"] else None  # raw values: only for --verify, only here
     try:
         result = cli_support.run(
             path,
@@ -112,7 +123,10 @@ def history(path: str, **o: Any) -> int:
             progress=_progress_enabled(o["no_progress"]),
             gone_only=o["gone_only"],
             jobs=o["jobs"],
+            raw=raw,
         )
     except cli_support.UsageError as exc:
         raise fail(str(exc)) from None
+    if raw is not None:
+        _verify(result, raw, config, o["only_active"], o["verify_timeout"])
     return finish(result, config, o["fmt"], o["output"], extra_reports, o["fail_on_error"])

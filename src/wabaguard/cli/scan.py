@@ -26,6 +26,7 @@ from wabaguard.cli._common import (
     finish,
     no_progress_option,
     parse_reports,
+    verify_options,
     with_options,
 )
 from wabaguard.core import redact
@@ -407,26 +408,7 @@ _SCAN_OPTIONS: tuple[Callable[[Any], Any], ...] = (
         "unless a finding already fails the run (exit 1).",
     ),
     no_progress_option,
-    click.option(
-        "--verify",
-        is_flag=True,
-        help="Send each credential found to its issuer (Meta, MessageBird, Infobip, 360dialog) "
-        "for a read-only check: active, invalid or unverifiable, and what it can reach "
-        "(see docs/verification.md). Off by default.",
-    ),
-    click.option(
-        "--only-active",
-        is_flag=True,
-        help="With --verify: report only findings about credentials verified active.",
-    ),
-    click.option(
-        "--verify-timeout",
-        type=click.FloatRange(min=0.1, max=120),
-        default=10.0,
-        show_default=True,
-        metavar="SECONDS",
-        help="With --verify: timeout of each request to an issuer.",
-    ),
+    *verify_options,
 )
 
 

@@ -21,6 +21,7 @@ from wabaguard.history.scan import (
 from wabaguard.sources.git_history.log import GitError
 
 if TYPE_CHECKING:
+    from wabaguard.core.builder import RawCredentials
     from wabaguard.core.config import Config
     from wabaguard.core.findings import ScanResult
 
@@ -73,6 +74,14 @@ def pre_push_walk(repo: str) -> Walk:
     return choose_walk(repo, branches="current")
 
 
+def _jobs(jobs: int | None, total: int, *, verify: bool) -> int:
+    if verify:  # raw values never cross a process boundary
+        return 1
+    if jobs is None:  # a second process pays off on long histories only
+        return min(2, os.cpu_count() or 1) if total >= PARALLEL_MIN_COMMITS else 1
+    return jobs
+
+
 def run(
     path: str,
     config: Config,
@@ -87,6 +96,7 @@ def run(
     progress: bool,
     gone_only: bool = False,
     jobs: int | None = None,
+    raw: RawCredentials | None = None,
 ) -> ScanResult:
     from wabaguard.sources.discovery import _Excludes
 
@@ -125,8 +135,7 @@ def run(
 
     total = count_commits(repo, walk)
     meter = Progress(total) if progress else None
-    if jobs is None:  # a second process pays off on long histories only
-        jobs = min(2, os.cpu_count() or 1) if total >= PARALLEL_MIN_COMMITS else 1
+    jobs = _jobs(jobs, total, verify=raw is not None)
     try:
         result, stats = scan_history(
             repo,
@@ -137,6 +146,7 @@ def run(
             progress=meter,
             gone_only=gone_only,
             jobs=jobs,
+            raw=raw,
         )
     except GitError as exc:
         raise UsageError(f"git log failed: {exc}") from None

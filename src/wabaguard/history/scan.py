@@ -25,7 +25,7 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from wabaguard.core.builder import Draft, FileFindings
+from wabaguard.core.builder import Draft, FileFindings, RawCredentials
 from wabaguard.core.config import Config
 from wabaguard.core.findings import Confidence, Finding, Kind, Rule, ScanError, ScanResult, Skipped
 from wabaguard.credentials.engine import Engine
@@ -452,8 +452,14 @@ class HistoryScan:
     # -- the report -------------------------------------------------------------------------
 
     def findings(
-        self, walk: Walk, accepted: frozenset[str], gone_only: bool = False
+        self,
+        walk: Walk,
+        accepted: frozenset[str],
+        gone_only: bool = False,
+        raw: RawCredentials | None = None,
     ) -> list[Finding]:
+        """One finding per secret; ``raw`` (live verification only) collects the raw value
+        of each one reported, keyed by secret hash, as ``wabaguard scan`` does."""
         from wabaguard.reporters.text import count
 
         present = self.at_tip(walk.tip)
@@ -488,7 +494,7 @@ class HistoryScan:
                 "at_head": at_tip,
                 "head": walk.tip_name,
             }
-            sink = FileFindings(first.path, self.config, _rule_ids())
+            sink = FileFindings(first.path, self.config, _rule_ids(), raw=raw)
             sink.add_secret(secret.secret)
             sink.add(
                 Draft(
@@ -610,14 +616,17 @@ def scan_history(
     progress: Callable[[int], None] | None = None,
     gone_only: bool = False,
     jobs: int = 1,
+    raw: RawCredentials | None = None,
 ) -> tuple[ScanResult, HistoryStats]:
     """Walk and scan; the findings (one per secret) as a ``ScanResult``. GitError when git
-    cannot walk what was asked."""
+    cannot walk what was asked. With ``raw`` (live verification only) the raw values of the
+    credentials reported are collected into it, and the scan stays in this process so they
+    never cross a process boundary."""
     started = time.perf_counter()
     scan = HistoryScan(repo, config, excluded=excluded, progress=progress)
     if walk.revisions:
-        scan.run(walk, jobs)
-    findings = scan.findings(walk, accepted, gone_only)
+        scan.run(walk, 1 if raw is not None else jobs)
+    findings = scan.findings(walk, accepted, gone_only, raw)
     errors = list(scan.errors)
     if scan.stats.shallow:
         errors.append(ScanError(".", SHALLOW_NOTE, level="warning"))
