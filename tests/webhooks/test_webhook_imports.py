@@ -140,3 +140,109 @@ def test_an_import_outside_the_tree_is_not_read(run_cli, tmp_path: Path) -> None
     )
     [finding] = _webhook_findings(run_cli, root)
     assert finding["rule"] == "webhook-signature-not-verified"
+
+
+# -- JavaScript / TypeScript: relative imports ----------------------------------------------
+
+SERVER = textwrap.dedent(
+    """\
+    const express = require('express');
+    {imports}
+
+    const app = express();
+
+    app.post('/webhook', express.raw({{ type: 'application/json' }}), {use}, (req, res) => {{
+      const payload = JSON.parse(req.body.toString('utf8'));
+      for (const entry of payload.entry) {{
+        for (const change of entry.changes) {{
+          console.log(change.value.messages);
+        }}
+      }}
+      return res.sendStatus(200);
+    }});
+
+    app.listen(3000);
+    """
+)
+SERVER_USE_LINE = 6
+
+MIDDLEWARE = textwrap.dedent(
+    """\
+    const crypto = require('crypto');
+
+    function verifySignature(req, res, next) {
+      const signature = req.get('x-hub-signature-256') || '';
+      const digest = crypto.createHmac('sha256', process.env.APP_SECRET).update(req.body);
+      const expected = 'sha256=' + digest.digest('hex');
+      const a = Buffer.from(signature);
+      const b = Buffer.from(expected);
+      if (a.length !== b.length || !crypto.timingSafeEqual(a, b)) {
+        return res.sendStatus(401);
+      }
+      return next();
+    }
+
+    module.exports = { verifySignature };
+    """
+)
+MIDDLEWARE_STUB = "function verifySignature(req, res, next) {\n  return next();\n}\n"
+MIDDLEWARE_EQUALS = MIDDLEWARE.replace(
+    "a.length !== b.length || !crypto.timingSafeEqual(a, b)", "signature !== expected"
+)
+
+
+def _script_repo(root: Path, helper: str, imports: str, use: str = "verifySignature") -> None:
+    (root / "lib").mkdir(parents=True)
+    (root / "lib" / "security.js").write_text(helper)
+    (root / "server.js").write_text(SERVER.format(imports=imports, use=use))
+
+
+def test_an_imported_correct_middleware_is_verification(run_cli, tmp_path: Path) -> None:
+    for n, (imports, use) in enumerate(
+        (
+            ("const { verifySignature } = require('./lib/security');", "verifySignature"),
+            ("const security = require('./lib/security.js');", "security.verifySignature"),
+            ("import { verifySignature as checkSig } from './lib/security';", "checkSig"),
+        )
+    ):
+        root = tmp_path / str(n)
+        _script_repo(root, MIDDLEWARE, imports, use)
+        assert _webhook_findings(run_cli, root) == [], imports
+
+
+def test_an_imported_stub_middleware_is_not_verification(run_cli, tmp_path: Path) -> None:
+    for n, (imports, use) in enumerate(
+        (
+            ("const { verifySignature } = require('./lib/security');", "verifySignature"),
+            ("const security = require('./lib/security.js');", "security.verifySignature"),
+            ("import { verifySignature as checkSig } from './lib/security';", "checkSig"),
+            ("import * as security from './lib/security';", "security.verifySignature"),
+        )
+    ):
+        root = tmp_path / str(n)
+        _script_repo(root, MIDDLEWARE_STUB, imports, use)
+        [finding] = _webhook_findings(run_cli, root)
+        assert finding["rule"] == "webhook-signature-not-verified", imports
+        assert any("lib/security.js:1" in note for note in finding["notes"]), finding["notes"]
+
+
+def test_an_imported_strict_inequality_is_timing_unsafe_at_the_use(run_cli, tmp_path: Path) -> None:
+    _script_repo(tmp_path, MIDDLEWARE_EQUALS, "import { verifySignature } from './lib/security';")
+    found = _webhook_findings(run_cli, tmp_path)
+    [finding] = [f for f in found if f["path"] == "server.js"]
+    assert finding["rule"] == "webhook-signature-timing-unsafe"
+    assert finding["line"] == SERVER_USE_LINE
+    assert any("lib/security.js:3" in note for note in finding["notes"]), finding["notes"]
+
+
+def test_script_packages_and_modules_outside_the_tree_are_not_read(run_cli, tmp_path: Path) -> None:
+    root = tmp_path / "service"
+    _script_repo(root, MIDDLEWARE_STUB, "const { verifySignature } = require('wa-security');")
+    assert _webhook_findings(run_cli, root) == []  # a package: the benefit of the doubt
+    (tmp_path / "security.js").write_text(MIDDLEWARE_STUB)
+    (root / "server.js").write_text(
+        SERVER.format(
+            imports="const { verifySignature } = require('../security');", use="verifySignature"
+        )
+    )
+    assert _webhook_findings(run_cli, root) == []  # outside the scanned tree: not read

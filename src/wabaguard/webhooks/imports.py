@@ -5,7 +5,8 @@ A handler that calls (or is decorated by) a verifier-like name it imports
 facts: the module is resolved to a file inside the tree, parsed with the same front-end, and
 the helper (with what it reaches in its own module) is added to the handler's module with
 every site moved to the first use of the name in the handler's file, so findings land there.
-Bounded: Python only, one level (the helper's own imports are not followed), files under the
+Python, and JavaScript/TypeScript relative imports (``./x``, ``../x``; see
+``script_imports``). Bounded: one level (the helper's own imports are not followed), files under the
 size limit, never outside the tree. Whatever cannot be resolved or read keeps the benefit of
 the doubt.
 """
@@ -15,8 +16,9 @@ from __future__ import annotations
 import ast
 import os
 import posixpath
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 
 from wabaguard.webhooks import vocabulary as vocab
 from wabaguard.webhooks.model import Function, Module, Site
@@ -32,8 +34,11 @@ class Tree:
     max_size: int
 
 
+_SCRIPT_LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
+
+
 @dataclass
-class _Imports:
+class Imports:
     # Local name -> (module candidates, name in that module).
     names: dict[str, tuple[list[str], str]]
     modules: list[list[str]]  # ``import a.b`` / ``from a import b``: candidates of a module
@@ -50,8 +55,16 @@ def link(module: Module, text: str, tree: Tree) -> None:
     )
     if not wanted:
         return
-    syntax = ast.parse(text)
-    imports = _imports(syntax, tree)
+    if module.language == "python":
+        syntax = ast.parse(text)
+        imports = _imports(syntax, tree)
+        first_use: Callable[[str], Site] = partial(_first_use, syntax)
+    elif module.language in _SCRIPT_LANGUAGES:
+        from wabaguard.webhooks import script_imports
+
+        imports, first_use = script_imports.imports(text, module.language, tree)
+    else:
+        return
     parsed: dict[str, Module | None] = {}
     added: set[tuple[str, str]] = set()
     for name in wanted:
@@ -60,7 +73,7 @@ def link(module: Module, text: str, tree: Tree) -> None:
             found = [fn for fn in foreign.functions if fn.name == target] if foreign else []
             if foreign is None or not found:
                 continue
-            site = _first_use(syntax, name)
+            site = first_use(name)
             for fn in _reached(foreign, found):
                 if (path, fn.name) not in added:
                     added.add((path, fn.name))
@@ -70,8 +83,8 @@ def link(module: Module, text: str, tree: Tree) -> None:
             break
 
 
-def _imports(syntax: ast.Module, tree: Tree) -> _Imports:
-    result = _Imports({}, [])
+def _imports(syntax: ast.Module, tree: Tree) -> Imports:
+    result = Imports({}, [])
     for node in ast.walk(syntax):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -85,7 +98,7 @@ def _imports(syntax: ast.Module, tree: Tree) -> _Imports:
     return result
 
 
-def _targets(name: str, imports: _Imports) -> Iterator[tuple[str, str]]:
+def _targets(name: str, imports: Imports) -> Iterator[tuple[str, str]]:
     """(file candidate, function name in it): the name imported directly, else any module
     imported whole (``app.security.verify_signature(...)`` is recorded as its last segment)."""
     if name in imports.names:
@@ -138,15 +151,23 @@ def _load(path: str, tree: Tree, parsed: dict[str, Module | None]) -> Module | N
     parsed[path] = None
     if not _inside(path, tree.root) or not os.path.isfile(path):
         return None
-    from wabaguard.webhooks import python_ast
+    from wabaguard.webhooks import WebhookError, language_of
 
+    language = language_of(path)
     try:
         if os.path.getsize(path) > tree.max_size:
             return None
         with open(path, "rb") as handle:
             text = handle.read().decode("utf-8")
-        parsed[path] = python_ast.parse(path, text)
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+        if language == "python":
+            from wabaguard.webhooks import python_ast
+
+            parsed[path] = python_ast.parse(path, text)
+        elif language in _SCRIPT_LANGUAGES:
+            from wabaguard.webhooks import treesitter
+
+            parsed[path] = treesitter.parse(path, text, language)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, WebhookError):
         return None  # unreadable: the name keeps the benefit of the doubt
     return parsed[path]
 

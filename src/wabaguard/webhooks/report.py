@@ -53,7 +53,7 @@ def findings_of(
     if is_test_path(path):
         return []
     module = parse(path, text, language)
-    if tree is not None and language == "python":
+    if tree is not None:  # imported verifiers: Python, JavaScript/TypeScript
         from wabaguard.webhooks.imports import link
 
         link(module, text, tree)
