@@ -125,7 +125,7 @@ def scan_file(
         lines = None
     if lines is not None:
         try:
-            _workflow_pass(engine, path, lines, sink, result)
+            _workflow_pass(engine, candidate, lines, sink, result)
         except RecursionError:
             result.errors.append(ScanError(path, "workflow nested too deeply to analyse"))
         except MemoryError:
@@ -164,13 +164,14 @@ def _read_and_scan(
 
 
 def _workflow_pass(
-    engine: Engine, path: str, lines: list[str], sink: FileFindings, result: FileResult
+    engine: Engine, candidate: Candidate, lines: list[str], sink: FileFindings, result: FileResult
 ) -> None:
     from wabaguard import workflows
     from wabaguard.workflows.report import add_findings
 
+    path = candidate.relpath
     if not workflows.is_workflow_path(path):
-        _webhook_pass(engine, path, lines, sink, result)
+        _webhook_pass(engine, candidate, lines, sink, result)
         return
     try:
         add_findings(path, lines, engine.config, sink)
@@ -181,14 +182,17 @@ def _workflow_pass(
 
 
 def _webhook_pass(
-    engine: Engine, path: str, lines: list[str], sink: FileFindings, result: FileResult
+    engine: Engine, candidate: Candidate, lines: list[str], sink: FileFindings, result: FileResult
 ) -> None:
     """Webhook handlers in a source file that passed the byte prefilter."""
     from wabaguard import webhooks
     from wabaguard.webhooks.emit import add_findings
 
+    path = candidate.relpath
     try:
-        add_findings(path, lines, engine.config, sink)
+        add_findings(
+            path, lines, engine.config, sink, abspath=candidate.abspath, root=candidate.root
+        )
     except webhooks.WebhookError as exc:
         message = safe_message(exc.message, sink.masker)
         if exc.level == "warning":

@@ -15,6 +15,7 @@ from wabaguard.core.findings import Rule
 
 if TYPE_CHECKING:
     from wabaguard.core.config import Config
+    from wabaguard.webhooks.imports import Tree
     from wabaguard.webhooks.report import WebhookFinding
 
 LANGUAGES = {
@@ -106,8 +107,13 @@ def all_rules() -> tuple[Rule, ...]:
     return tuple(module.RULE for module in MODULES)
 
 
-def analyze(path: str, text: str, config: Config) -> Iterator[WebhookFinding]:
-    """Analyse one source file. Raises ``WebhookError`` when it cannot be analysed."""
+def analyze(
+    path: str, text: str, config: Config, tree: Tree | None = None
+) -> Iterator[WebhookFinding]:
+    """Analyse one source file. Raises ``WebhookError`` when it cannot be analysed.
+
+    With ``tree`` (the file's absolute path and the tree root), verifiers imported from the
+    tree's other Python modules are read rather than trusted by name."""
     from wabaguard.webhooks.report import findings_of
 
-    return iter(findings_of(path, text, language_of(path), config))
+    return iter(findings_of(path, text, language_of(path), config, tree))

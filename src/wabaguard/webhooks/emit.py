@@ -11,11 +11,27 @@ if TYPE_CHECKING:
     from wabaguard.core.config import Config
 
 
-def add_findings(path: str, lines: list[str], config: Config, sink: FileFindings) -> None:
+def add_findings(
+    path: str,
+    lines: list[str],
+    config: Config,
+    sink: FileFindings,
+    *,
+    abspath: str | None = None,
+    root: str | None = None,
+) -> None:
     """Analyse one source file's handlers into ``sink``. Raises ``WebhookError`` on
-    unusable input (invalid Python, a grammar not installed), before anything is added."""
+    unusable input (invalid Python, a grammar not installed), before anything is added.
+
+    ``abspath`` and ``root`` (the tree the file was found in) let imported verifiers be read;
+    without them they are trusted by name."""
     text = "\n".join(lines) + "\n"
-    produced = list(webhooks.analyze(path, text, config))
+    tree = None
+    if abspath is not None and root is not None:
+        from wabaguard.webhooks.imports import Tree
+
+        tree = Tree(abspath, path, root, config.max_file_size)
+    produced = list(webhooks.analyze(path, text, config, tree))
     for wh in produced:
         source = lines[wh.line - 1] if 0 < wh.line <= len(lines) else ""
         sink.add(

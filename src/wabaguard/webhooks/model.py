@@ -87,6 +87,8 @@ class Function:
     # The parser recovered from a syntax error inside: what the function does not do cannot
     # be told (what it does still holds).
     recovered: bool = False
+    # Read from another file of the tree (an imported verifier): "path:line" of its def.
+    origin: str = ""
 
     @property
     def verifies(self) -> bool:

@@ -14,6 +14,7 @@ from wabaguard.webhooks.rules._common import fix_note
 
 if TYPE_CHECKING:
     from wabaguard.core.config import Config
+    from wabaguard.webhooks.imports import Tree
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,16 @@ def parse(path: str, text: str, language: str) -> Module:
     return treesitter.parse(path, text, language)
 
 
-def findings_of(path: str, text: str, language: str, config: Config) -> list[WebhookFinding]:
+def findings_of(
+    path: str, text: str, language: str, config: Config, tree: Tree | None = None
+) -> list[WebhookFinding]:
     if is_test_path(path):
         return []
     module = parse(path, text, language)
+    if tree is not None:  # imported verifiers: Python, JavaScript/TypeScript
+        from wabaguard.webhooks.imports import link
+
+        link(module, text, tree)
     analysis = Analysis(module)
     found: dict[tuple[str, int, int], WebhookFinding] = {}
     for rule_module in MODULES:
@@ -58,12 +65,23 @@ def findings_of(path: str, text: str, language: str, config: Config) -> list[Web
         for hit in rule_module.check(analysis):
             key = (hit.rule.id, hit.site.line, hit.site.column)
             if key not in found:
-                found[key] = _finding(hit)
+                found[key] = _finding(hit, _origins(analysis, hit))
     return sorted(found.values(), key=lambda f: (f.line, f.column, f.rule.id))
 
 
-def _finding(hit: Hit) -> WebhookFinding:
-    notes: list[str] = []
+def _origins(analysis: Analysis, hit: Hit) -> list[str]:
+    """Notes naming the imported helpers the finding's function reaches, where they are."""
+    if hit.handler is None:
+        return []
+    return [
+        f"`{fn.name}` (used at line {fn.site.line}) is read from {fn.origin}"
+        for fn in analysis.reach(hit.handler)
+        if fn.origin
+    ]
+
+
+def _finding(hit: Hit, origins: list[str]) -> WebhookFinding:
+    notes: list[str] = list(origins)
     properties: dict[str, object] = {}
     handler = hit.handler
     if handler is not None:
