@@ -12,7 +12,10 @@ Answers as the issuers document them:
   ``/me/permissions`` (``{"data": [{"permission", "status"}]}``);
 * MessageBird ``GET /balance`` (``AccessKey``), Infobip ``GET /account/1/balance``
   (``App``), 360dialog ``GET /v1/configs/webhook`` (``D360-API-KEY``): 200, or 401 with
-  their documented error bodies.
+  their documented error bodies;
+* Twilio ``GET /2010-04-01/Accounts/{AccountSid}.json`` with HTTP Basic auth (SID, auth
+  token): the account resource, or 401 ``{"code": 20003, "message": "Authenticate",
+  "more_info", "status"}`` (404 ``code`` 20404 for another account's SID).
 
 ``script(path, Reply...)`` serves replies once each before the normal answer (429 with
 ``Retry-After``, 5xx); ``delay[path]`` makes an answer slow. Every request is recorded
@@ -21,6 +24,7 @@ Answers as the issuers document them:
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import threading
@@ -71,6 +75,7 @@ class FakeIssuers:
         self.messagebird_keys: set[str] = set()
         self.infobip_keys: set[str] = set()
         self.d360_keys: set[str] = set()
+        self.twilio_accounts: dict[str, str] = {}  # account SID -> its live auth token
         self.scripted: dict[str, list[Reply]] = {}
         self.delay: dict[str, float] = {}
         self.requests: list[Seen] = []
@@ -90,7 +95,7 @@ class FakeIssuers:
 
     def env(self) -> dict[str, str]:
         """Every issuer's base URL pointed here."""
-        names = ("GRAPH", "MESSAGEBIRD", "INFOBIP", "DIALOG360")
+        names = ("GRAPH", "MESSAGEBIRD", "INFOBIP", "DIALOG360", "TWILIO")
         return {f"WABAGUARD_{name}_API_URL": self.url for name in names}
 
     def __enter__(self) -> FakeIssuers:
@@ -199,9 +204,34 @@ class FakeIssuers:
             if seen.headers.get("D360-API-KEY", "") in self.d360_keys:
                 return Reply(200, {"url": "https://hooks.example.com/whatsapp"})
             return Reply(401, {"meta": {"success": False, "http_code": 401}})
+        if seen.path.startswith("/2010-04-01/Accounts/"):
+            return self._twilio(seen.path, auth)
         if seen.path.startswith(f"/{VERSION}/"):
             return self._graph(seen, seen.path[len(VERSION) + 2 :], auth.removeprefix("Bearer "))
         return Reply(404, {"message": "not found"})
+
+    def _twilio(self, path: str, auth: str) -> Reply:
+        try:
+            user, _, password = (
+                base64.b64decode(auth.removeprefix("Basic "), validate=True).decode().partition(":")
+            )
+        except ValueError:
+            user = password = ""
+        if not auth.startswith("Basic ") or self.twilio_accounts.get(user) != password:
+            return Reply(401, _twilio_error(20003, "Authenticate", 401))
+        sid = path.removeprefix("/2010-04-01/Accounts/").removesuffix(".json")
+        if sid != user:
+            return Reply(404, _twilio_error(20404, "The requested resource was not found", 404))
+        account = {
+            "sid": sid,
+            "friendly_name": "Acme Notifications",
+            "status": "active",
+            "type": "Full",
+            "owner_account_sid": sid,
+            "date_created": "Thu, 04 Aug 2022 09:41:12 +0000",
+            "uri": f"/2010-04-01/Accounts/{sid}.json",
+        }
+        return Reply(200, account)
 
     def _graph(self, seen: Seen, path: str, token: str) -> Reply:
         if token in self.token_errors:
@@ -241,6 +271,15 @@ class FakeIssuers:
             400,
             graph_error(100, f"Unsupported get request. Object with ID '{account}' does not exist"),
         )
+
+
+def _twilio_error(code: int, message: str, status: int) -> dict[str, Any]:
+    return {
+        "code": code,
+        "message": message,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": status,
+    }
 
 
 @contextlib.contextmanager

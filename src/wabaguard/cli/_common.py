@@ -123,8 +123,8 @@ verify_options: tuple[Callable[[Any], Any], ...] = (
     click.option(
         "--verify",
         is_flag=True,
-        help="Send each credential found to its issuer (Meta, MessageBird, Infobip, 360dialog) "
-        "for a read-only check: active, invalid or unverifiable, and what it can reach "
+        help="Send each credential found to its issuer (Meta, MessageBird, Infobip, 360dialog, "
+        "Twilio) for a read-only check: active, invalid or unverifiable, and what it can reach "
         "(see docs/verification.md). Off by default.",
     ),
     click.option(

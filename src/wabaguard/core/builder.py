@@ -163,7 +163,7 @@ class FileFindings:
                 continue
             findings.append(self._make(draft, source, related.get(id(draft), ()), occurrences))
             if self._raw is not None and draft.secret and draft.secret_hash:
-                self._raw.add(draft.secret_hash, draft.rule.id, draft.secret)
+                self._raw.add(draft.secret_hash, draft.rule.id, draft.secret, draft.properties)
         return findings, suppressed
 
     def _make(
@@ -235,15 +235,30 @@ class RawCredentials:
     be pickled, so it cannot cross a process boundary or reach a file by accident.
     """
 
-    __slots__ = ("_values",)
+    __slots__ = ("_facts", "_values")
 
     def __init__(self) -> None:
         self._values: dict[str, tuple[str, list[str]]] = {}  # hash -> (value, rule ids)
+        self._facts: dict[str, dict[str, Any]] = {}  # hash -> its drafts' properties
 
-    def add(self, secret_hash: str, rule_id: str, value: str) -> None:
+    def add(
+        self,
+        secret_hash: str,
+        rule_id: str,
+        value: str,
+        properties: Mapping[str, Any] | None = None,
+    ) -> None:
         entry = self._values.setdefault(secret_hash, (value, []))
         if rule_id not in entry[1]:
             entry[1].append(rule_id)
+        facts = self._facts.setdefault(secret_hash, {})
+        for key, fact in (properties or {}).items():
+            facts.setdefault(key, fact)
+
+    def facts(self, secret_hash: str) -> Mapping[str, Any]:
+        """The properties its drafts carried, as found: unmasked, unlike the finding's copy
+        (an account SID the same file also reports is masked there)."""
+        return self._facts.get(secret_hash, {})
 
     def get(self, secret_hash: str) -> tuple[str, tuple[str, ...]] | None:
         """The value and the rules that reported it (most specific first), or None."""

@@ -153,6 +153,7 @@ class Engine:
                     secret_hash=redact.secret_hash(match.baseline_secret or match.secret),
                     confidence=confidence,
                     allowlisted=allowlisted,
+                    properties=match.properties,
                 ),
                 line,
             )

@@ -8,9 +8,9 @@ A detector owns one or more rules. The engine hands it only lines that match its
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from wabaguard.core.findings import Confidence, Rule
 
@@ -30,6 +30,9 @@ class Match:
     # How sure this one report is, when less than its rule says (a Meta token that is
     # reported for its context, its structure not recognised). None: the rule's confidence.
     confidence: Confidence | None = None
+    # Non-secret JSON facts the finding keeps (the account SID found beside a Twilio auth
+    # token: the live check needs it).
+    properties: Mapping[str, Any] = field(default_factory=dict)
 
 
 class LineContext:

@@ -11,6 +11,10 @@ tokens need the twilio context"). Reported when the literal
 * is assigned to a bare auth-token name (``auth_token``, ``authToken``, ``auth-token:`` in a
   ``twilio:`` YAML block, a Java constant) with Twilio or an account SID on the line, within
   five lines or in the file's path: medium.
+
+The account SID beside the token (in the pair, or the one SID on its line or within five
+lines) is kept as the finding's ``account_sid`` property: an identifier, not a secret, which
+the live check (``scan --verify``) needs to fetch the account.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ _HEX32 = re.compile(r"[a-f0-9]{32}")
 # ``ClientParams{Username: "AC…", Password: "…"}``), or ``AC…:token`` as basic-auth
 # credentials (``curl -u``): the (SID, token) pair every Twilio client takes. Bounded.
 _PAIR = re.compile(
-    r"""AC[a-f0-9]{32}(?:["'`][ \t]{0,4}[,;][ \t]{0,4}"""
+    r"""(?P<sid>AC[a-f0-9]{32})(?:["'`][ \t]{0,4}[,;][ \t]{0,4}"""
     r"""(?:[A-Za-z_][\w.]{0,24}[ \t]{0,4}[:=][ \t]{0,4})?["'`]|:)"""
     r"""(?P<token>[a-f0-9]{32})(?![A-Za-z0-9])"""
 )
@@ -69,6 +73,7 @@ class TwilioAuthTokenDetector:
                     pair.start("token"),
                     pair.end("token"),
                     "(next to its account SID)",
+                    properties={"account_sid": pair.group("sid")},
                 )
         if not _NAME_KEYWORD.search(line):
             return
@@ -83,6 +88,7 @@ class TwilioAuthTokenDetector:
                 if not _twilio_nearby(line, context):
                     continue
                 confidence = Confidence.MEDIUM
+            sid = _one_sid(line, context)
             yield Match(
                 TWILIO_AUTH_TOKEN,
                 literal.value,
@@ -90,6 +96,7 @@ class TwilioAuthTokenDetector:
                 literal.end,
                 f"assigned to {name.text}",
                 confidence=confidence,
+                properties={"account_sid": sid} if sid else {},
             )
 
 
@@ -98,3 +105,15 @@ def _twilio_nearby(line: str, context: LineContext) -> bool:
         _CONTEXT.search(text) or _SID.search(text)
         for text in (line, context.path, context.nearby())
     )
+
+
+def _one_sid(line: str, context: LineContext) -> str:
+    """The account SID on the line, else the only one within five lines ("" if none or
+    several: a wrong pairing would make a live token look invalid)."""
+    for text in (line, context.nearby()):
+        sids: set[str] = set(_SID.findall(text))
+        if len(sids) == 1:
+            return sids.pop()
+        if sids:
+            return ""
+    return ""

@@ -9,16 +9,18 @@ a time. ``planned_hosts`` says beforehand where values would be sent (for the no
 caller must print). ``wabaguard.online.verify.findings`` puts verdicts on a scan's findings.
 
 One module per issuer with a documented read-only check: ``graph`` (Meta), ``messagebird``,
-``infobip``, ``dialog360``. Values no such check can take without putting them in a URL are
+``infobip``, ``dialog360``, ``twilio`` (an auth token with the account SID its finding
+carries). Values no such check can take without putting them in a URL are
 ``unsupported``, with the reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
-from wabaguard.online.verify import dialog360, graph, infobip, messagebird
+from wabaguard.online.verify import dialog360, graph, infobip, messagebird, twilio
 from wabaguard.online.verify.model import Issuer, Settings, Verdict, host_of
 
 __all__ = ["ISSUERS", "Issuer", "Settings", "Verdict", "issuer_for", "planned_hosts"]
@@ -32,6 +34,7 @@ ISSUERS: dict[str, Issuer] = {
     "messagebird-access-key": messagebird.ISSUER,
     "infobip-api-key": infobip.ISSUER,
     "dialog360-api-key": dialog360.ISSUER,
+    "twilio-auth-token": twilio.ISSUER,  # with the account SID found beside it
 }
 
 # Why the others are not sent, for the few where a user would expect a check.
@@ -53,22 +56,29 @@ UNSUPPORTED: dict[str, str] = dict(
 )
 _DEFAULT_UNSUPPORTED = "no read-only check for this kind of credential"
 
+_Key = tuple[str, str, str]  # issuer, value, the fact its check needs ("" if none)
+
 
 def issuer_for(rule: str) -> Issuer | None:
     """The issuer whose check takes values of ``rule`` (a rule id or a secret type)."""
     return ISSUERS.get(_rule_id(rule))
 
 
-def planned_hosts(pairs: Iterable[tuple[str, str]], settings: Settings) -> dict[str, int]:
-    """host -> how many distinct values would be sent there (nothing is sent)."""
+def planned_hosts(
+    pairs: Iterable[tuple[str, str]],
+    settings: Settings,
+    facts: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, int]:
+    """host -> how many distinct values would be sent there (nothing is sent). ``facts``:
+    each pair's non-secret finding properties (an auth token's ``account_sid``)."""
     hosts: dict[str, int] = {}
-    seen: set[tuple[str, str]] = set()
-    for rule, value in pairs:
-        issuer = issuer_for(rule)
-        if issuer is None or issuer.local(value) is not None or (issuer.name, value) in seen:
+    seen: set[_Key] = set()
+    for i, (rule, value) in enumerate(pairs):
+        job = _job(rule, value, facts[i] if i < len(facts) else {}, settings)
+        if isinstance(job, Verdict) or job[0] in seen:
             continue
-        seen.add((issuer.name, value))
-        host = host_of(issuer.base_url(settings))
+        seen.add(job[0])
+        host = host_of(job[1].base_url(settings))
         hosts[host] = hosts.get(host, 0) + 1
     return hosts
 
@@ -78,47 +88,60 @@ def verify_values(
     settings: Settings | None = None,
     *,
     workers: int = MAX_WORKERS,
+    facts: Sequence[Mapping[str, Any]] = (),
 ) -> list[Verdict]:
     """One verdict per (rule or secret type, raw value) pair, in order; each distinct value
-    is checked once, at most ``workers`` at a time. Never raises for a failed check: that is
-    an ``unverifiable`` verdict."""
+    is checked once, at most ``workers`` at a time. ``facts``: as for ``planned_hosts``.
+    Never raises for a failed check: that is an ``unverifiable`` verdict."""
     settings = settings or Settings()
-    jobs: dict[tuple[str, str], Issuer] = {}
-    local: dict[int, Verdict] = {}
+    jobs: dict[_Key, Issuer] = {}
+    planned: list[_Key | Verdict] = []
     for i, (rule, value) in enumerate(pairs):
-        issuer = issuer_for(rule)
-        if issuer is None:
-            reason = UNSUPPORTED.get(_rule_id(rule), _DEFAULT_UNSUPPORTED)
-            local[i] = Verdict("unsupported", "", reason="no-check", detail=reason)
+        job = _job(rule, value, facts[i] if i < len(facts) else {}, settings)
+        if isinstance(job, Verdict):
+            planned.append(job)
             continue
-        early = issuer.local(value)
-        if early is not None:
-            local[i] = early
-            continue
-        jobs.setdefault((issuer.name, value), issuer)
-    done: dict[tuple[str, str], Verdict] = {}
+        jobs.setdefault(job[0], job[1])
+        planned.append(job[0])
+    done: dict[_Key, Verdict] = {}
     if jobs:
         keys = list(jobs)
         with ThreadPoolExecutor(max(1, min(workers, len(keys)))) as pool:
             for key, verdict in zip(
-                keys, pool.map(lambda k: _checked(jobs[k], k[1], settings), keys), strict=True
+                keys, pool.map(lambda k: _checked(jobs[k], k, settings), keys), strict=True
             ):
                 done[key] = verdict
-    out: list[Verdict] = []
-    for i, (rule, value) in enumerate(pairs):
-        if i in local:
-            out.append(local[i])
-        else:
-            issuer = issuer_for(rule)
-            assert issuer is not None
-            out.append(done[(issuer.name, value)])
-    return out
+    return [p if isinstance(p, Verdict) else done[p] for p in planned]
 
 
-def _checked(issuer: Issuer, value: str, settings: Settings) -> Verdict:
+def _job(
+    rule: str, value: str, facts: Mapping[str, Any], settings: Settings
+) -> tuple[_Key, Issuer] | Verdict:
+    """What checking ``value`` takes: a request set (its key and issuer), or a verdict
+    reached without sending anything."""
+    issuer = issuer_for(rule)
+    if issuer is None:
+        reason = UNSUPPORTED.get(_rule_id(rule), _DEFAULT_UNSUPPORTED)
+        return Verdict("unsupported", "", reason="no-check", detail=reason)
+    early = issuer.local(value)
+    if early is not None:
+        return early
+    partner = ""
+    if issuer.needs:
+        found = facts.get(issuer.needs)
+        if not isinstance(found, str) or not found:
+            return issuer.check(value, settings)  # says what is missing; sends nothing
+        partner = found
+    return (issuer.name, value, partner), issuer
+
+
+def _checked(issuer: Issuer, key: _Key, settings: Settings) -> Verdict:
     """The issuer's check; a bug in it (or an answer it did not foresee) is a verdict, not
     an exception whose message or traceback could quote what it was handling."""
+    _, value, partner = key
     try:
+        if issuer.paired_check is not None:
+            return issuer.paired_check(value, partner, settings)
         return issuer.check(value, settings)
     except Exception as exc:
         return Verdict(

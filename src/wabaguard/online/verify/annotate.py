@@ -81,6 +81,7 @@ def verify_findings(
     policy = RotationPolicy.from_config(config.rotation, config.source or "config")
     hashes: list[str] = []
     pairs: list[tuple[str, str]] = []
+    facts: list[Mapping[str, Any]] = []  # as found: the finding's copy may be masked
     for f in reported:
         if f.kind is not Kind.CREDENTIAL or not f.secret_hash or f.secret_hash in hashes:
             continue
@@ -91,9 +92,11 @@ def verify_findings(
         rule = next((r for r in rules if issuer_for(r) is not None), rules[0])
         hashes.append(f.secret_hash)
         pairs.append((rule, value))
-    hosts = planned_hosts(pairs, settings)
+        facts.append(raw.facts(f.secret_hash))
+    hosts = planned_hosts(pairs, settings, facts)
     notice(_notice(hosts, len(pairs)))
-    verdicts = dict(zip(hashes, verify_values(pairs, settings), strict=True)) if pairs else {}
+    checked = verify_values(pairs, settings, facts=facts) if pairs else []
+    verdicts = dict(zip(hashes, checked, strict=True))
     values = {h: value for h, (_, value) in zip(hashes, pairs, strict=True)}
     today = (now or dt.datetime.now(dt.timezone.utc)).date()
     findings: list[Finding] = []

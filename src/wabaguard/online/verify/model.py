@@ -112,6 +112,11 @@ class Issuer:
     check: Check
     # A verdict reached without sending anything (a shared sandbox key), or None.
     local: Callable[[str], Verdict | None] = lambda _: None
+    # A check that needs a non-secret fact found beside the value (Twilio: the token's
+    # ``account_sid``): the finding property's name, and the check taking it. Without the
+    # fact, ``check`` alone answers (``unsupported``, saying why) and nothing is sent.
+    needs: str = ""
+    paired_check: Callable[[str, str, Settings], Verdict] | None = None
 
     def base_url(self, settings: Settings) -> str:
         return settings.base_url(self.url_variable, self.default_url)
