@@ -115,10 +115,16 @@ class HttpClient:
     rate_limit_hint: RateLimitHint | None = None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.time
+    # Credentials an API reads only from the URL path (GREEN-API's token), sent only when
+    # the user consented to it: allowed in the path, never in the query; scrubbed from every
+    # message like the header values; no redirect is followed (it would resend the path).
+    url_secrets: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
-        self._secrets = tuple(v for v in self.secret_headers.values() if v)
+        self._header_secrets = tuple(v for v in self.secret_headers.values() if v)
+        self._url_secrets = tuple(v for v in self.url_secrets if v)
+        self._secrets = self._header_secrets + self._url_secrets
         self._origin = check_base_url(self.base_url, sends_credentials=bool(self._secrets))
         handlers: list[urllib.request.BaseHandler] = [_NoRedirects()]
         if self._origin.startswith("http:"):
@@ -162,6 +168,12 @@ class HttpClient:
             if 200 <= response.status < 300:
                 return response
             if response.status in (301, 302, 303, 307, 308) and body is None:
+                if self._url_secrets:
+                    raise HttpError(
+                        "protocol",
+                        f"{self._origin} redirected; not followed, so the credential in the "
+                        "path is not sent again",
+                    )
                 redirects += 1
                 url = self._redirect_target(response, redirects)
                 continue
@@ -239,10 +251,15 @@ class HttpClient:
                 f"{self._origin} pointed to another origin ({_origin_of(url)}); "
                 "not followed, so the token is not sent there",
             )
-        for secret in self._secrets:
+        for secret in self._header_secrets:
             _, _, bare = secret.partition(" ")
             if secret in url or (len(bare) >= 8 and bare in url):
                 raise HttpError("config", "refusing to put a credential in a URL")
+        if self._url_secrets:
+            parts = urllib.parse.urlsplit(url)
+            rest = f"{parts.query}#{parts.fragment}"
+            if any(secret in rest for secret in self._url_secrets):
+                raise HttpError("config", "refusing to put a credential in a URL's query")
 
     def _send(self, url: str, body: bytes | None = None) -> Response:
         method = "GET" if body is None else "POST"
@@ -265,10 +282,12 @@ class HttpClient:
                 "timeout", f"{self._origin} did not answer within {self.timeout:g} s"
             ) from None
         except urllib.error.URLError as exc:
-            raise HttpError("network", f"cannot reach {self._origin}: {_reason(exc)}") from None
+            # scrub: an exception's text may quote the URL, and a URL may hold a url_secret
+            text = self.scrub(f"cannot reach {self._origin}: {_reason(exc)}")
+            raise HttpError("network", text) from None
         except OSError as exc:  # a connection reset mid-read, and the like
             raise HttpError(
-                "network", f"connection to {self._origin} failed: {_os_reason(exc)}"
+                "network", self.scrub(f"connection to {self._origin} failed: {_os_reason(exc)}")
             ) from None
 
     def _read(

@@ -59,17 +59,27 @@ class Settings:
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     timeout: float = DEFAULT_TIMEOUT
     sleep: Callable[[float], None] | None = None
+    # --verify-url-tokens: the user agreed to send tokens an issuer reads only from the URL
+    # path (GREEN-API). Without it such tokens are never sent.
+    url_tokens: bool = False
 
     def base_url(self, variable: str, default: str) -> str:
         return self.env.get(variable, "").strip() or default
 
-    def client(self, base_url: str, secret_headers: Mapping[str, str]) -> HttpClient:
-        """A client for one credential (its own headers; raises ``HttpError('config')``)."""
+    def client(
+        self,
+        base_url: str,
+        secret_headers: Mapping[str, str],
+        url_secrets: tuple[str, ...] = (),
+    ) -> HttpClient:
+        """A client for one credential (its own headers, or the path secrets the user
+        consented to; raises ``HttpError('config')``)."""
         extra: dict[str, Any] = {} if self.sleep is None else {"sleep": self.sleep}
         return HttpClient(
             base_url,
             headers={"Accept": "application/json", "User-Agent": "wabaguard-verify"},
             secret_headers=secret_headers,
+            url_secrets=url_secrets,
             timeout=self.timeout,
             retry=RETRY,
             **extra,
@@ -117,6 +127,9 @@ class Issuer:
     # fact, ``check`` alone answers (``unsupported``, saying why) and nothing is sent.
     needs: str = ""
     paired_check: Callable[[str, str, Settings], Verdict] | None = None
+    # The check puts the credential in the URL path (its issuer reads it from nowhere
+    # else): only with ``Settings.url_tokens`` (--verify-url-tokens); else nothing is sent.
+    url_token: bool = False
 
     def base_url(self, settings: Settings) -> str:
         return settings.base_url(self.url_variable, self.default_url)
