@@ -15,7 +15,11 @@ Answers as the issuers document them:
   their documented error bodies;
 * Twilio ``GET /2010-04-01/Accounts/{AccountSid}.json`` with HTTP Basic auth (SID, auth
   token): the account resource, or 401 ``{"code": 20003, "message": "Authenticate",
-  "more_info", "status"}`` (404 ``code`` 20404 for another account's SID).
+  "more_info", "status"}`` (404 ``code`` 20404 for another account's SID);
+* Vonage ``GET /account/get-balance`` with HTTP Basic auth (API key, API secret): ``{"value",
+  "autoReload"}``, or 401 with an RFC 7807 body (``type``, ``title``, ``detail``);
+* GREEN-API ``GET /waInstance{idInstance}/getStateInstance/{apiTokenInstance}``:
+  ``{"stateInstance": ...}``, or 401 for a token that is not the instance's.
 
 ``script(path, Reply...)`` serves replies once each before the normal answer (429 with
 ``Retry-After``, 5xx); ``delay[path]`` makes an answer slow. Every request is recorded
@@ -76,6 +80,8 @@ class FakeIssuers:
         self.infobip_keys: set[str] = set()
         self.d360_keys: set[str] = set()
         self.twilio_accounts: dict[str, str] = {}  # account SID -> its live auth token
+        self.vonage_accounts: dict[str, str] = {}  # API key -> its live API secret
+        self.green_instances: dict[str, tuple[str, str]] = {}  # id -> (token, state)
         self.scripted: dict[str, list[Reply]] = {}
         self.delay: dict[str, float] = {}
         self.requests: list[Seen] = []
@@ -95,7 +101,7 @@ class FakeIssuers:
 
     def env(self) -> dict[str, str]:
         """Every issuer's base URL pointed here."""
-        names = ("GRAPH", "MESSAGEBIRD", "INFOBIP", "DIALOG360", "TWILIO")
+        names = ("GRAPH", "MESSAGEBIRD", "INFOBIP", "DIALOG360", "TWILIO", "VONAGE", "GREENAPI")
         return {f"WABAGUARD_{name}_API_URL": self.url for name in names}
 
     def __enter__(self) -> FakeIssuers:
@@ -206,17 +212,33 @@ class FakeIssuers:
             return Reply(401, {"meta": {"success": False, "http_code": 401}})
         if seen.path.startswith("/2010-04-01/Accounts/"):
             return self._twilio(seen.path, auth)
+        if seen.path == "/account/get-balance":
+            user, password = _basic(auth)
+            if user and self.vonage_accounts.get(user) == password:
+                return Reply(200, {"value": 10.28, "autoReload": False})
+            problem = {
+                "type": "https://developer.nexmo.com/api-errors#unauthorized",
+                "title": "Unauthorized",
+                "detail": "You did not provide correct credentials.",
+                "instance": "trace-of-the-request",
+            }
+            return Reply(401, problem)
+        if seen.path.startswith("/waInstance"):
+            return self._green(seen.path)
         if seen.path.startswith(f"/{VERSION}/"):
             return self._graph(seen, seen.path[len(VERSION) + 2 :], auth.removeprefix("Bearer "))
         return Reply(404, {"message": "not found"})
 
+    def _green(self, path: str) -> Reply:
+        instance, _, rest = path.removeprefix("/waInstance").partition("/")
+        method, _, token = rest.partition("/")
+        known = self.green_instances.get(instance)
+        if method != "getStateInstance" or known is None or known[0] != token:
+            return Reply(401, None)
+        return Reply(200, {"stateInstance": known[1]})
+
     def _twilio(self, path: str, auth: str) -> Reply:
-        try:
-            user, _, password = (
-                base64.b64decode(auth.removeprefix("Basic "), validate=True).decode().partition(":")
-            )
-        except ValueError:
-            user = password = ""
+        user, password = _basic(auth)
         if not auth.startswith("Basic ") or self.twilio_accounts.get(user) != password:
             return Reply(401, _twilio_error(20003, "Authenticate", 401))
         sid = path.removeprefix("/2010-04-01/Accounts/").removesuffix(".json")
@@ -271,6 +293,18 @@ class FakeIssuers:
             400,
             graph_error(100, f"Unsupported get request. Object with ID '{account}' does not exist"),
         )
+
+
+def _basic(auth: str) -> tuple[str, str]:
+    if not auth.startswith("Basic "):
+        return "", ""
+    try:
+        user, _, password = (
+            base64.b64decode(auth.removeprefix("Basic "), validate=True).decode().partition(":")
+        )
+    except ValueError:
+        return "", ""
+    return user, password
 
 
 def _twilio_error(code: int, message: str, status: int) -> dict[str, Any]:

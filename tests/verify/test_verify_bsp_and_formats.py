@@ -27,7 +27,7 @@ def _write(tmp_path: Path, **values: str) -> Path:
         "messagebird": 'MESSAGEBIRD_API_KEY = "{}"',
         "infobip": 'INFOBIP_API_KEY = "{}"',
         "d360": 'headers = {{"D360-API-KEY": "{}"}}',
-        "green": 'GREEN_API_TOKEN = "{}"  # waInstance',
+        "green": 'GREEN_API_TOKEN = "{}"  # waInstance1101000001',
     }
     (tmp_path / "app.py").write_text("".join(lines[k].format(v) + "\n" for k, v in values.items()))
     return tmp_path
@@ -55,8 +55,9 @@ def test_bsp_keys_live_and_refused(run_cli: Any, tmp_path: Path, issuers: FakeIs
         "invalid",
         "rejected",
     )
-    # GREEN-API reads its token from the URL path only: never sent.
+    # GREEN-API reads its token from the URL path only: not sent without --verify-url-tokens.
     assert v["green-api-token"]["status"] == "unsupported"
+    assert v["green-api-token"]["reason"] == "url-token-not-allowed"
     assert "URL" in v["green-api-token"]["detail"]
     assert sorted(s.path for s in issuers.requests) == [
         "/account/1/balance",

@@ -124,8 +124,14 @@ verify_options: tuple[Callable[[Any], Any], ...] = (
         "--verify",
         is_flag=True,
         help="Send each credential found to its issuer (Meta, MessageBird, Infobip, 360dialog, "
-        "Twilio) for a read-only check: active, invalid or unverifiable, and what it can reach "
-        "(see docs/verification.md). Off by default.",
+        "Twilio, Vonage) for a read-only check: active, invalid or unverifiable, and what it "
+        "can reach (see docs/verification.md). Off by default.",
+    ),
+    click.option(
+        "--verify-url-tokens",
+        is_flag=True,
+        help="With --verify: also send the tokens whose issuer reads them only from the URL "
+        "path (GREEN-API), over https only. Without it they are not sent.",
     ),
     click.option(
         "--only-active",

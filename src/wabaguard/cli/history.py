@@ -99,6 +99,8 @@ def history(path: str, **o: Any) -> int:
 
     if o["only_active"] and not o["verify"]:
         raise fail("--only-active needs --verify (it filters on the live check's verdicts)")
+    if o["verify_url_tokens"] and not o["verify"]:
+        raise fail("--verify-url-tokens needs --verify (it widens what --verify sends)")
     cwd = os.getcwd()
     extra_reports = parse_reports(o["reports"])
     _check_destinations(o["output"], extra_reports, o["baseline"])
@@ -128,5 +130,12 @@ def history(path: str, **o: Any) -> int:
     except cli_support.UsageError as exc:
         raise fail(str(exc)) from None
     if raw is not None:
-        _verify(result, raw, config, o["only_active"], o["verify_timeout"])
+        _verify(
+            result,
+            raw,
+            config,
+            o["only_active"],
+            o["verify_timeout"],
+            url_tokens=o["verify_url_tokens"],
+        )
     return finish(result, config, o["fmt"], o["output"], extra_reports, o["fail_on_error"])

@@ -425,6 +425,8 @@ def scan(paths: tuple[str, ...], **o: Any) -> int:
 
     if o["only_active"] and not o["verify"]:
         raise fail("--only-active needs --verify (it filters on the live check's verdicts)")
+    if o["verify_url_tokens"] and not o["verify"]:
+        raise fail("--verify-url-tokens needs --verify (it widens what --verify sends)")
     cwd = os.getcwd()
     extra_reports = parse_reports(o["reports"])
     _check_destinations(o["output"], extra_reports, o["baseline"])
@@ -461,7 +463,14 @@ def scan(paths: tuple[str, ...], **o: Any) -> int:
         result.suppressed += len(result.findings) - len(kept)
         result.findings = kept
     if raw is not None:
-        _verify(result, raw, config, o["only_active"], o["verify_timeout"])
+        _verify(
+            result,
+            raw,
+            config,
+            o["only_active"],
+            o["verify_timeout"],
+            url_tokens=o["verify_url_tokens"],
+        )
     return finish(result, *report)
 
 
@@ -481,7 +490,13 @@ def _baseline(baseline: str | None, excludes: list[str], cwd: str) -> tuple[Any,
 
 
 def _verify(
-    result: ScanResult, raw: RawCredentials, config: Config, only_active: bool, timeout: float
+    result: ScanResult,
+    raw: RawCredentials,
+    config: Config,
+    only_active: bool,
+    timeout: float,
+    *,
+    url_tokens: bool = False,
 ) -> None:
     """--verify: the verdicts onto the findings (the network only from here, only now)."""
     from wabaguard.core.config import ConfigError
@@ -496,7 +511,7 @@ def _verify(
             result,
             raw,
             config,
-            Settings(env=dict(os.environ), timeout=timeout),
+            Settings(env=dict(os.environ), timeout=timeout, url_tokens=url_tokens),
             notice=notice,
             only_active=only_active,
         )

@@ -124,7 +124,7 @@ _PROSE_NAMES = frozenset({("key",), ("secret",)})
 _PROSE_FILES = (".md", ".markdown", ".rst", ".txt")
 
 
-def _call_arguments(line: str) -> Iterator[Match]:
+def _call_arguments(line: str, context: LineContext) -> Iterator[Match]:
     """String arguments of a call to a provider's client that look like its key."""
     for call in _CALL.finditer(line):
         callee = line[call.start() : call.start("args") - 1]
@@ -140,13 +140,27 @@ def _call_arguments(line: str) -> Iterator[Match]:
                 continue
             if not looks_secret(value, min_len=provider.min_len):
                 continue
-            yield Match(
-                BSP_API_KEY,
-                value,
-                arg.start(2),
-                arg.end(2),
-                f"for {provider.name}, passed to {callee.strip()}",
+            yield _paired(
+                Match(
+                    BSP_API_KEY,
+                    value,
+                    arg.start(2),
+                    arg.end(2),
+                    f"for {provider.name}, passed to {callee.strip()}",
+                ),
+                provider,
+                line,
+                context,
             )
+
+
+def _paired(match: Match, provider: Provider, line: str, context: LineContext) -> Match:
+    """A Vonage secret with the API key found beside it (the live check needs both)."""
+    if provider.name != "Vonage":
+        return match
+    from wabaguard.credentials.detectors._vonage import with_key
+
+    return with_key(match, line, context)
 
 
 def _provider_for(name: Name, line: str, context: LineContext) -> Provider | None:
@@ -186,7 +200,7 @@ class BspApiKeyDetector:
             or _mentions_provider(context.nearby())
         ):
             return
-        passed = list(_call_arguments(line))
+        passed = list(_call_arguments(line, context))
         yield from passed
         taken = {m.start for m in passed}  # an argument that is also a keyword's value
         for name, literal in assignments(line, _KEYWORD, context.path):
@@ -203,7 +217,7 @@ class BspApiKeyDetector:
                     continue
             elif not looks_secret(value, min_len=provider.min_len):
                 continue
-            yield Match(
+            match = Match(
                 BSP_API_KEY,
                 value,
                 literal.start,
@@ -212,3 +226,4 @@ class BspApiKeyDetector:
                 # detect-secrets drops secrets containing a UUID; record it without dashes.
                 baseline_secret=value.replace("-", "") if provider.uuid_key else "",
             )
+            yield _paired(match, provider, line, context)

@@ -2,6 +2,11 @@
 
 50 hex is not a common digest length (MD5 32, SHA-1 40, SHA-256 64), but it still needs
 ``waInstance`` / ``apiTokenInstance`` / green-api on the line or within five lines.
+
+The instance id beside the token (``waInstance1101…`` in its URL, or the one ``idInstance``
+/ ``ID_INSTANCE`` number on its line or within five lines) is kept as the finding's
+``id_instance`` property: an identifier, not a secret, which the live check
+(``scan --verify --verify-url-tokens``) needs.
 """
 
 from __future__ import annotations
@@ -28,6 +33,12 @@ _CONTEXT = re.compile(
     r"(?i)wainstance|api_?token_?instance|green[ _.\-]?api|idinstance|id_instance"
 )
 _URL_INSTANCE = re.compile(r"waInstance([0-9]{6,14})")
+# The id in a URL, or assigned to an instance-id name (idInstance, ID_INSTANCE, instance_id).
+_INSTANCE_ID = re.compile(
+    r"""waInstance([0-9]{6,14})(?![0-9])"""
+    r"""|(?i:id[_\-]?instance|instance[_\-]?id)\w{0,20}["'`]?[ \t]{0,4}(?:=>|:=|[:=])[ \t]{0,4}"""
+    r"""["'`]?([0-9]{6,14})(?![0-9A-Za-z])"""
+)
 
 
 class GreenApiTokenDetector:
@@ -42,7 +53,27 @@ class GreenApiTokenDetector:
             return
         instance = _URL_INSTANCE.search(line)
         detail = f"for instance {instance.group(1)}" if instance else ""
+        id_instance = _one_instance(line, context)
         for match in found:
             if is_placeholder(match.group()):
                 continue
-            yield Match(GREEN_API_TOKEN, match.group(), match.start(), match.end(), detail)
+            yield Match(
+                GREEN_API_TOKEN,
+                match.group(),
+                match.start(),
+                match.end(),
+                detail,
+                properties={"id_instance": id_instance} if id_instance else {},
+            )
+
+
+def _one_instance(line: str, context: LineContext) -> str:
+    """The instance id on the line, else the only one within five lines ("" if none or
+    several: a wrong pairing would make a live token look invalid)."""
+    for text in (line, context.nearby()):
+        ids: set[str] = {a or b for a, b in _INSTANCE_ID.findall(text)}
+        if len(ids) == 1:
+            return ids.pop()
+        if ids:
+            return ""
+    return ""

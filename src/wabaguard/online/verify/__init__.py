@@ -10,8 +10,10 @@ caller must print). ``wabaguard.online.verify.findings`` puts verdicts on a scan
 
 One module per issuer with a documented read-only check: ``graph`` (Meta), ``messagebird``,
 ``infobip``, ``dialog360``, ``twilio`` (an auth token with the account SID its finding
-carries). Values no such check can take without putting them in a URL are
-``unsupported``, with the reason.
+carries), ``vonage`` (an API secret with the API key its finding carries), ``green_api``
+(a token with its instance id; it goes in the URL path, so only with the user's explicit
+consent, ``Settings.url_tokens``). Values no such check can take are ``unsupported``, with
+the reason.
 """
 
 from __future__ import annotations
@@ -20,11 +22,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from wabaguard.online.verify import dialog360, graph, infobip, messagebird, twilio
+from wabaguard.online.verify import (
+    dialog360,
+    graph,
+    green_api,
+    infobip,
+    messagebird,
+    twilio,
+    vonage,
+)
 from wabaguard.online.verify.model import Issuer, Settings, Verdict, host_of
 
 __all__ = ["ISSUERS", "Issuer", "Settings", "Verdict", "issuer_for", "planned_hosts"]
-__all__ += ["verify_values"]
+__all__ += ["url_consent_needed", "verify_values"]
 
 MAX_WORKERS = 4  # credentials checked at once: a scan may find many, issuers rate-limit
 
@@ -35,16 +45,15 @@ ISSUERS: dict[str, Issuer] = {
     "infobip-api-key": infobip.ISSUER,
     "dialog360-api-key": dialog360.ISSUER,
     "twilio-auth-token": twilio.ISSUER,  # with the account SID found beside it
+    # Only the Vonage secrets among them, with the API key found beside them; any other
+    # provider's key gets its "no check" verdict from it and is not sent.
+    "bsp-api-key": vonage.ISSUER,
+    "green-api-token": green_api.ISSUER,  # with its instance id; --verify-url-tokens only
 }
 
 # Why the others are not sent, for the few where a user would expect a check.
 UNSUPPORTED: dict[str, str] = dict(
     [
-        (
-            "green-api-token",
-            "GREEN-API reads the token only from the URL path, and wabaguard never puts a "
-            "credential in a URL",
-        ),
         (
             "chat-api-token",
             "Chat API reads the token only from the URL, and wabaguard never puts a credential "
@@ -55,6 +64,7 @@ UNSUPPORTED: dict[str, str] = dict(
     ]
 )
 _DEFAULT_UNSUPPORTED = "no read-only check for this kind of credential"
+URL_CONSENT = "url-token-not-allowed"  # the reason of a value withheld for want of consent
 
 _Key = tuple[str, str, str]  # issuer, value, the fact its check needs ("" if none)
 
@@ -81,6 +91,22 @@ def planned_hosts(
         host = host_of(job[1].base_url(settings))
         hosts[host] = hosts.get(host, 0) + 1
     return hosts
+
+
+def url_consent_needed(
+    pairs: Iterable[tuple[str, str]],
+    settings: Settings,
+    facts: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, int]:
+    """Issuer label -> how many distinct values it could check only with them in the URL
+    path, withheld because ``settings.url_tokens`` (--verify-url-tokens) is off."""
+    withheld: dict[str, set[str]] = {}
+    for i, (rule, value) in enumerate(pairs):
+        job = _job(rule, value, facts[i] if i < len(facts) else {}, settings)
+        issuer = issuer_for(rule)
+        if isinstance(job, Verdict) and job.reason == URL_CONSENT and issuer is not None:
+            withheld.setdefault(issuer.label, set()).add(value)
+    return {label: len(values) for label, values in withheld.items()}
 
 
 def verify_values(
@@ -132,6 +158,12 @@ def _job(
         if not isinstance(found, str) or not found:
             return issuer.check(value, settings)  # says what is missing; sends nothing
         partner = found
+    if issuer.url_token and not settings.url_tokens:
+        detail = (
+            f"{issuer.label} reads the token only from the URL path; wabaguard sends it there "
+            "only with --verify-url-tokens"
+        )
+        return Verdict("unsupported", issuer.name, reason=URL_CONSENT, detail=detail)
     return (issuer.name, value, partner), issuer
 
 

@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING, Any
 from wabaguard.core import redact
 from wabaguard.core.builder import Draft, FileFindings, RawCredentials, with_facts
 from wabaguard.core.findings import Finding, Kind
-from wabaguard.online.verify import Settings, Verdict, issuer_for, planned_hosts, verify_values
+from wabaguard.online.verify import (
+    Settings,
+    Verdict,
+    issuer_for,
+    planned_hosts,
+    url_consent_needed,
+    verify_values,
+)
 
 if TYPE_CHECKING:
     from wabaguard.core.config import Config
@@ -95,6 +102,9 @@ def verify_findings(
         facts.append(raw.facts(f.secret_hash))
     hosts = planned_hosts(pairs, settings, facts)
     notice(_notice(hosts, len(pairs)))
+    withheld = url_consent_needed(pairs, settings, facts)
+    if withheld:
+        notice(_url_notice(withheld))
     checked = verify_values(pairs, settings, facts=facts) if pairs else []
     verdicts = dict(zip(hashes, checked, strict=True))
     values = {h: value for h, (_, value) in zip(hashes, pairs, strict=True)}
@@ -153,6 +163,16 @@ def _notice(hosts: Mapping[str, int], found: int) -> str:
     return (
         f"wabaguard: --verify: sending {total} found credential value(s) to their issuers "
         f"for a read-only check: {where}"
+    )
+
+
+def _url_notice(withheld: Mapping[str, int]) -> str:
+    """Said once: the tokens kept back because their only check needs them in a URL."""
+    total = sum(withheld.values())
+    who = ", ".join(f"{label} ({n})" for label, n in sorted(withheld.items()))
+    return (
+        f"wabaguard: --verify: {total} token(s) not sent ({who}): the issuer reads them only "
+        "from the URL path; add --verify-url-tokens to send them there (https only)"
     )
 
 
