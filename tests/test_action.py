@@ -420,7 +420,9 @@ def test_annotations_and_summary_can_be_turned_off(
     assert secret not in result.everything()
 
 
-@pytest.mark.parametrize("name", ["annotations", "summary", "only-changed", "fail-on-error"])
+@pytest.mark.parametrize(
+    "name", ["annotations", "summary", "only-changed", "fail-on-error", "verify"]
+)
 def test_a_malformed_boolean_input_is_a_usage_error(
     tmp_path: Path, shim: Path | None, name: str
 ) -> None:
