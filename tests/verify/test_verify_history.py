@@ -100,3 +100,47 @@ def test_only_active_needs_verify(run_cli: Any, tmp_path: Path, issuers: FakeIss
     assert result.code == 2
     assert "--only-active needs --verify" in result.err
     assert issuers.requests == []
+
+
+def test_deleted_paired_credentials_keep_their_pairs(
+    run_cli: Any, tmp_path: Path, issuers: FakeIssuers
+) -> None:
+    """A Vonage secret with its API key, a GREEN-API token with its instance id and a Twilio
+    auth token with its SID, all deleted since: history hands their pairing facts to the
+    checks as scan does."""
+    key, secret = fakes.hex_string(8, seed=1811), fakes.alnum(14, seed=1812) + "58"
+    green = fakes.green_api_token(seed=1813)
+    issuers.vonage_accounts[key] = secret
+    issuers.green_instances["1101000009"] = (green, "authorized")
+    sid, twilio = "AC" + fakes.hex_string(32, seed=1814), fakes.hex_string(32, seed=1815)
+    issuers.twilio_accounts[sid] = twilio
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / "settings.env").write_text(
+        f"VONAGE_API_KEY={key}\nVONAGE_API_SECRET={secret}\n"
+        f"ID_INSTANCE=1101000009\nAPI_TOKEN_INSTANCE={green}\n"
+        + "\n" * 8
+        + f"TWILIO_ACCOUNT_SID={sid}\nTWILIO_AUTH_TOKEN={twilio}\n"
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "add settings")
+    (repo / "settings.env").write_text("")
+    git(repo, "commit", "-q", "-am", "remove them")
+    args = ("history", "--verify", "--verify-url-tokens", "-f", "json", str(repo))
+    result = run_cli(*args)
+    verdicts = {
+        f["rule"]: f["properties"]["verification"]
+        for f in result.json()["findings"]
+        if f["properties"]["verification"]["status"] == "active"
+    }
+    assert verdicts["bsp-api-key"]["issuer"] == "vonage"
+    assert verdicts["green-api-token"]["instance_state"] == "authorized"
+    assert verdicts["twilio-auth-token"]["account_status"] == "active"
+    assert sorted(s.path.split("/")[1] for s in issuers.requests) == [
+        "2010-04-01",
+        "account",
+        "waInstance1101000009",
+    ]
+    for value in (secret, green, twilio, key):
+        assert value not in result.out + result.err

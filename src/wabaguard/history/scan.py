@@ -20,10 +20,10 @@ import sys
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from wabaguard.core.builder import Draft, FileFindings, RawCredentials
 from wabaguard.core.config import Config
@@ -81,6 +81,9 @@ class _Secret:
     column: int
     end_column: int
     source: str  # the raw line that first added it (masked when rendered)
+    # The detector's non-secret facts where it was first added (the Twilio account SID, the
+    # Vonage API key, the GREEN-API instance id found beside it): live checks need them.
+    facts: Mapping[str, Any] = field(default_factory=dict)
     commits: int = 1
     last_counted: str = ""
     paths: set[str] = field(default_factory=set)
@@ -108,7 +111,7 @@ class _Recording(FileFindings):
 class _Scanned(NamedTuple):
     """One change's credential findings, each with its rule, raw value, detail and line."""
 
-    found: list[tuple[Finding, Rule, str, str, str]]
+    found: list[tuple[Finding, Rule, str, str, str, Mapping[str, Any]]]
     suppressed: int
     error: str = ""
 
@@ -145,7 +148,7 @@ def _scan_change(
         if finding.kind is not Kind.CREDENTIAL or not finding.secret_hash:
             continue  # a malformed suppression comment is about files now, not history
         draft, source = sink.drafts[(finding.line, finding.column, finding.rule)]
-        found.append((finding, draft.rule, draft.secret, draft.detail, source))
+        found.append((finding, draft.rule, draft.secret, draft.detail, source, draft.properties))
     return _Scanned(found, suppressed)
 
 
@@ -333,8 +336,8 @@ class HistoryScan:
         self.suppressed += scanned.suppressed
         found: set[str] = set()
         place = _Place(change.commit, order, path)
-        for finding, rule, secret, detail, source in scanned.found:
-            self._record(finding, rule, secret, detail, source, place, raw)
+        for finding, rule, secret, detail, source, facts in scanned.found:
+            self._record(finding, rule, secret, detail, source, place, raw, facts)
             found.add(finding.secret_hash)
         return found
 
@@ -347,6 +350,7 @@ class HistoryScan:
         source: str,
         place: _Place,
         raw_path: str,
+        facts: Mapping[str, Any],
     ) -> None:
         key = finding.secret_hash
         known = self.secrets.get(key)
@@ -362,6 +366,7 @@ class HistoryScan:
                 column=finding.column,
                 end_column=finding.end_column,
                 source=source,
+                facts=dict(facts),
                 last_counted=place.commit.sha,
             )
         elif known.last_counted != place.commit.sha:
@@ -463,6 +468,7 @@ class HistoryScan:
         from wabaguard.reporters.text import count
 
         present = self.at_tip(walk.tip)
+        values = {s.secret for s in self.secrets.values()}
         out: list[Finding] = []
         for key, secret in self.secrets.items():
             if key in accepted:
@@ -483,6 +489,7 @@ class HistoryScan:
                 (AT_TIP_NOTE if at_tip else ROTATE_NOTE).format(tip=walk.tip_name),
             )
             properties = {
+                **secret.facts,
                 "commit": first.commit.sha,
                 "author_date": first.commit.author_date,
                 "author": first.commit.author,
@@ -496,6 +503,9 @@ class HistoryScan:
             }
             sink = FileFindings(first.path, self.config, _rule_ids(), raw=raw)
             sink.add_secret(secret.secret)
+            for fact in secret.facts.values():  # masked where history also reports it
+                if isinstance(fact, str) and fact in values:
+                    sink.add_secret(fact)
             sink.add(
                 Draft(
                     secret.rule,
