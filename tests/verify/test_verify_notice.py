@@ -53,7 +53,12 @@ def test_the_notice_lists_each_host_that_is_contacted(
         if consent:
             hosts.add(f"{_host(green_api)} (1)")
         assert f"sending {len(hosts)} found credential value(s)" in line
-        assert set(line.split("read-only check: ", 1)[1].split(", ")) == hosts
+        listed, _, in_url = line.split("read-only check: ", 1)[1].partition("; in the URL path")
+        assert set(listed.split(", ")) == hosts
+        if consent:
+            assert in_url == f", as --verify-url-tokens allows: {_host(green_api)} (1)"
+        else:
+            assert in_url == ""
         # Where the notice said, and nowhere else.
         assert len(graph.requests) >= 1 and len(vonage.requests) == 1
         assert len(green_api.requests) == (1 if consent else 0)

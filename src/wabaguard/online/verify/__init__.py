@@ -78,14 +78,17 @@ def planned_hosts(
     pairs: Iterable[tuple[str, str]],
     settings: Settings,
     facts: Sequence[Mapping[str, Any]] = (),
+    *,
+    in_url_only: bool = False,
 ) -> dict[str, int]:
     """host -> how many distinct values would be sent there (nothing is sent). ``facts``:
-    each pair's non-secret finding properties (an auth token's ``account_sid``)."""
+    each pair's non-secret finding properties (an auth token's ``account_sid``).
+    ``in_url_only``: count only the values that would go in a URL path (--verify-url-tokens)."""
     hosts: dict[str, int] = {}
     seen: set[_Key] = set()
     for i, (rule, value) in enumerate(pairs):
         job = _job(rule, value, facts[i] if i < len(facts) else {}, settings)
-        if isinstance(job, Verdict) or job[0] in seen:
+        if isinstance(job, Verdict) or job[0] in seen or (in_url_only and not job[1].url_token):
             continue
         seen.add(job[0])
         host = host_of(job[1].base_url(settings))

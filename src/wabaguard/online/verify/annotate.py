@@ -101,7 +101,8 @@ def verify_findings(
         pairs.append((rule, value))
         facts.append(raw.facts(f.secret_hash))
     hosts = planned_hosts(pairs, settings, facts)
-    notice(_notice(hosts, len(pairs)))
+    in_url = planned_hosts(pairs, settings, facts, in_url_only=True)
+    notice(_notice(hosts, len(pairs)) + _in_url(in_url))
     withheld = url_consent_needed(pairs, settings, facts)
     if withheld:
         notice(_url_notice(withheld))
@@ -164,6 +165,13 @@ def _notice(hosts: Mapping[str, int], found: int) -> str:
         f"wabaguard: --verify: sending {total} found credential value(s) to their issuers "
         f"for a read-only check: {where}"
     )
+
+
+def _in_url(hosts: Mapping[str, int]) -> str:
+    if not hosts:
+        return ""
+    where = ", ".join(f"{host} ({n})" for host, n in sorted(hosts.items()))
+    return f"; in the URL path, as --verify-url-tokens allows: {where}"
 
 
 def _url_notice(withheld: Mapping[str, int]) -> str:
