@@ -162,7 +162,8 @@ def test_url_tokens_needs_verify(run_cli: Any, tmp_path: Path) -> None:
 
 
 def test_history_takes_the_option_too(run_cli: Any, tmp_path: Path) -> None:
-    result = run_cli("history", "--help")
-    assert "--verify-url-tokens" in result.out
+    for command in ("scan", "history"):
+        result = run_cli(command, "--help")
+        assert "--verify-url-tokens" in result.out and "GREEN-API" in result.out
     result = run_cli("history", "--verify-url-tokens", str(tmp_path))
     assert result.code == 2 and "--verify-url-tokens needs --verify" in result.err
