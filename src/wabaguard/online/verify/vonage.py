@@ -24,8 +24,8 @@ URL_VARIABLE = "WABAGUARD_VONAGE_API_URL"
 DEFAULT_URL = "https://rest.nexmo.com"
 NEEDS = "vonage_api_key"
 NO_KEY = (
-    "no read-only check for this provider's keys (a Vonage API secret is checked with the "
-    "API key found beside it, and none was, or several were)"
+    "no read-only check for this key (of the BSP keys, only a Vonage API secret is checked, "
+    "with the one API key found beside it)"
 )
 _KEY = re.compile(r"[A-Za-z0-9]{8}")
 
