@@ -62,16 +62,18 @@ class Engine:
         # The fast first stage: a few cheap searches whose union is a superset of the union of
         # the prefilters (see ``build_gates``). The second stage is each prefilter on its line.
         own_patterns = [d.prefilter for d in self.detectors]
+        # A detector (like a plugin) may name a broader but cheaper pattern for the gates.
+        own_gated = [_gate(d) or d.prefilter for d in self.detectors]
         builtin_patterns = [
             re.compile(b.gate or b.prefilter) for b in self.builtins if b.prefilter is not None
         ]
-        self.gates = build_gates(own_patterns + builtin_patterns)
+        self.gates = build_gates(own_gated + builtin_patterns)
         self._owners: tuple[Detector | BuiltinPlugin, ...] = (
             *self.detectors,
             *(b for b in self.builtins if b.prefilter is not None),
         )
         # For files detect-secrets' own file filters skip (images, lock files, swagger).
-        self._own_gates = build_gates(own_patterns)
+        self._own_gates = build_gates(own_gated)
         self._exact = (
             *own_patterns,
             *(self._ds.prefilters[b.class_name] for b in self.builtins if b.prefilter is not None),
@@ -81,7 +83,7 @@ class Engine:
             self._own_gates,
             self._exact,
             (
-                *(True for _ in self.detectors),
+                *(_gate(d) is None for d in self.detectors),
                 *(b.gate is None for b in self.builtins if b.prefilter is not None),
             ),
         )
@@ -280,6 +282,11 @@ class Engine:
 
     def _allowlisted(self, path: str, window: list[str], index: int) -> bool:
         return self._ds.is_allowlisted(path, window, index)
+
+
+def _gate(detector: Detector) -> re.Pattern[str] | None:
+    gate: re.Pattern[str] | None = getattr(detector, "gate", None)
+    return gate
 
 
 _EXAMPLE_VALUE: Final = object()
