@@ -181,9 +181,11 @@ class BspApiKeyDetector:
 
     def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
         if not (
-            _mentions_provider(line)
-            or _mentions_provider(context.path)
-            or _mentions_provider(context.nearby())
+            _mentions_provider(context.path)
+            or (
+                context.window_has(_mentions_provider)  # no name anywhere near: done
+                and (_mentions_provider(line) or _mentions_provider(context.nearby()))
+            )
         ):
             return
         passed = list(_call_arguments(line))
