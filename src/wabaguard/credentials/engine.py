@@ -72,6 +72,11 @@ class Engine:
             *self.detectors,
             *(b for b in self.builtins if b.prefilter is not None),
         )
+        # Whether the second stage confirms an owner with its prefilter before its scan: not
+        # for a detector whose scan does that itself, after cheaper checks of its own.
+        self._confirms = tuple(
+            not getattr(owner, "confirms_prefilter", False) for owner in self._owners
+        )
         # For files detect-secrets' own file filters skip (images, lock files, swagger).
         self._own_gates = build_gates(own_gated)
         self._exact = (
@@ -216,11 +221,12 @@ class Engine:
         owners = self._line_owners(line) if hit is None else sorted(hit)
         context = LineContext(window, index, path)
         matches: list[Match] = []
+        confirms = self._confirms
         for owner in owners:
             check = self._owners[owner]
             if isinstance(check, BuiltinPlugin):
                 continue
-            if check.prefilter.search(line):
+            if not confirms[owner] or check.prefilter.search(line):
                 matches.extend(check.scan_line(line, context))
         if with_builtins:
             matches.extend(self._builtin_matches(path, window, index, line, owners))
