@@ -19,6 +19,9 @@ import pytest
 from detect_secrets.__version__ import VERSION
 from detect_secrets.core import scan as ds_scan
 from detect_secrets.settings import get_plugins, get_settings, transient_settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 import fakes
 from wabaguard.credentials import ds_adapter
@@ -224,3 +227,42 @@ def test_no_plugin_instance_can_verify() -> None:
     ds = ds_adapter.DetectSecrets(ALL_CLASSES)
     for plugin in ds.plugins.values():
         assert plugin.verify("anything") == VerifiedResult.UNVERIFIED
+
+
+# -- the indirect-reference heuristic, searched from its operator ------------------------------
+
+_REFERENCE_ALPHABET = "ab_.-=!:() []\t\v\"'x1"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "secret = get_secret_key()",
+        "secret = request.headers['apikey']",
+        "token := os.Getenv(x)",
+        "if key !== cfg.get(a) {",
+        'password = "hunter2"',
+        "key: value",
+        "a == b(",
+        "x = [1]",
+        "x =\v a(b)",
+        "f(" * 400 + "=a()",
+        "k = v(" + "x" * 1000 + ")",
+    ],
+)
+def test_indirect_reference_agrees_with_detect_secrets(line: str) -> None:
+    from detect_secrets.filters.heuristic import is_indirect_reference as upstream
+
+    from wabaguard.credentials.ds_adapter import is_indirect_reference
+
+    assert is_indirect_reference(line) is upstream(line)
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_REFERENCE_ALPHABET, max_size=60))
+def test_indirect_reference_agrees_on_any_line(line: str) -> None:
+    from detect_secrets.filters.heuristic import is_indirect_reference as upstream
+
+    from wabaguard.credentials.ds_adapter import is_indirect_reference
+
+    assert is_indirect_reference(line) is upstream(line)

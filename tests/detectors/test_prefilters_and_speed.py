@@ -103,7 +103,8 @@ def test_every_seed_of_every_template_is_reported_through_the_engine(rule_id: st
     "…"`` or ``WATI_API_TOKEN=…`` line not reported): a sweep of seeds, deterministically, and
     through the engine's gates, not only the detector's own prefilter."""
     from wabaguard.core.config import Config
-    from wabaguard.credentials.engine import Engine, candidate_lines
+    from wabaguard.credentials.engine import Engine
+    from wabaguard.credentials.gates import candidate_lines
 
     engine = Engine(Config(), all_detectors())
     templates, build = GENERATORS[rule_id]

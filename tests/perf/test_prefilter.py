@@ -31,7 +31,8 @@ from wabaguard.core.config import Config
 from wabaguard.credentials.builtin import BUILTIN_PLUGINS, BuiltinPlugin
 from wabaguard.credentials.detectors import all_detectors
 from wabaguard.credentials.detectors.base import Detector, LineContext
-from wabaguard.credentials.engine import Engine, build_gates, candidate_lines
+from wabaguard.credentials.engine import Engine
+from wabaguard.credentials.gates import build_gates, candidate_lines, candidate_owners
 from wabaguard.credentials.sre_adapter import constants as sre_c
 from wabaguard.credentials.sre_adapter import parse as sre_parse
 
@@ -523,6 +524,10 @@ def test_line_locality_check_accepts_line_local_patterns(source: str) -> None:
 # -- the engine's first stage: gates derived from the prefilters --------------------------------
 
 
+def _owner_name(owner: Detector | BuiltinPlugin) -> str:
+    return owner.class_name if isinstance(owner, BuiltinPlugin) else type(owner).__name__
+
+
 def _all_prefilter_patterns() -> list[tuple[str, re.Pattern[str]]]:
     found = [(b.class_name, _prefilter(b)) for b in BUILTIN_PLUGINS]
     found += [(type(d).__name__, d.prefilter) for d in all_detectors()]
@@ -535,6 +540,7 @@ def _all_prefilter_patterns() -> list[tuple[str, re.Pattern[str]]]:
 def test_gates_pass_every_line_a_prefilter_matches(name: str, pattern: re.Pattern[str]) -> None:
     engine = ENTROPY_ENGINE
     other = st.lists(st.one_of(LINE_TEXT, CODE_TEXT), max_size=3)
+    owner = [_owner_name(o) for o in engine._owners].index(name)
 
     @PROPERTY
     @given(line=_embedded(pattern), before=other, after=other)
@@ -545,6 +551,9 @@ def test_gates_pass_every_line_a_prefilter_matches(name: str, pattern: re.Patter
             if pattern.search(variant):
                 chunk = [*before, variant, *after]
                 assert len(before) in candidate_lines(engine.gates, chunk), (name, variant)
+                # The second stage runs only the owners the first stage names for the line.
+                owners = dict(candidate_owners(engine.gates, chunk)).get(len(before), set())
+                assert owner in owners, (name, variant)
 
     check()
 

@@ -20,7 +20,12 @@ from wabaguard.credentials.builtin import BUILTIN_PLUGINS, BuiltinPlugin, skips_
 from wabaguard.credentials.detectors import examples
 from wabaguard.credentials.detectors.base import Detector, LineContext, Match
 from wabaguard.credentials.ds_bridge import DetectSecretsBridge
-from wabaguard.credentials.gates import build_gates, candidate_lines, casefolded, scoped
+from wabaguard.credentials.gates import (
+    build_gates,
+    candidate_owners,
+    casefolded,
+    scoped,
+)
 from wabaguard.credentials.long_lines import LONG_LINE, LongLinePath
 
 if TYPE_CHECKING:
@@ -57,16 +62,23 @@ class Engine:
         # The fast first stage: a few cheap searches whose union is a superset of the union of
         # the prefilters (see ``build_gates``). The second stage is each prefilter on its line.
         own_patterns = [d.prefilter for d in self.detectors]
+        # A detector (like a plugin) may name a broader but cheaper pattern for the gates.
+        own_gated = [_gate(d) or d.prefilter for d in self.detectors]
         builtin_patterns = [
             re.compile(b.gate or b.prefilter) for b in self.builtins if b.prefilter is not None
         ]
-        self.gates = build_gates(own_patterns + builtin_patterns)
+        self.gates = build_gates(own_gated + builtin_patterns)
         self._owners: tuple[Detector | BuiltinPlugin, ...] = (
             *self.detectors,
             *(b for b in self.builtins if b.prefilter is not None),
         )
+        # Whether the second stage confirms an owner with its prefilter before its scan: not
+        # for a detector whose scan does that itself, after cheaper checks of its own.
+        self._confirms = tuple(
+            not getattr(owner, "confirms_prefilter", False) for owner in self._owners
+        )
         # For files detect-secrets' own file filters skip (images, lock files, swagger).
-        self._own_gates = build_gates(own_patterns)
+        self._own_gates = build_gates(own_gated)
         self._exact = (
             *own_patterns,
             *(self._ds.prefilters[b.class_name] for b in self.builtins if b.prefilter is not None),
@@ -76,7 +88,7 @@ class Engine:
             self._own_gates,
             self._exact,
             (
-                *(True for _ in self.detectors),
+                *(_gate(d) is None for d in self.detectors),
                 *(b.gate is None for b in self.builtins if b.prefilter is not None),
             ),
         )
@@ -104,14 +116,51 @@ class Engine:
             following = list(islice(it, CHUNK_LINES))
             window = before + chunk + following[:CONTEXT_RADIUS]
             offset = len(before)
-            hits = range(len(chunk)) if every_line else candidate_lines(gates, chunk)
-            for index in hits:
+            hits: Iterable[tuple[int, set[int] | None]] = (
+                ((index, None) for index in range(len(chunk)))
+                if every_line
+                else candidate_owners(gates, chunk)
+            )
+            for index, owners in hits:
                 self._scan_candidate(
-                    path, window, offset + index, first_lineno + index, sink, with_builtins
+                    path, window, offset + index, first_lineno + index, sink, with_builtins, owners
                 )
             first_lineno += len(chunk)
             before = chunk[-CONTEXT_RADIUS:]
             chunk = following
+
+    def scan_parts(self, parts: Sequence[tuple[str, int, list[str], FileFindings]]) -> None:
+        """Scan many short runs of lines (``(path, first line, lines, sink)``: the hunks of
+        a history's changes) as ``scan_lines`` scans each, with one first-stage pass over
+        all of them instead of one per run. Context windows stay within each run."""
+        batch: list[tuple[str, int, list[str], FileFindings]] = []
+        size = 0
+        for part in parts:
+            lines = part[2]
+            if len(lines) > CHUNK_LINES or self.every_line or skips_file(part[0]):
+                self.scan_lines(part[0], lines, part[3], first_line=part[1])
+                continue
+            if size + len(lines) > CHUNK_LINES:
+                self._scan_batch(batch)
+                batch, size = [], 0
+            batch.append(part)
+            size += len(lines)
+        if batch:
+            self._scan_batch(batch)
+
+    def _scan_batch(self, batch: list[tuple[str, int, list[str], FileFindings]]) -> None:
+        joined: list[str] = []
+        starts: list[int] = []
+        for _path, _first, lines, _sink in batch:
+            starts.append(len(joined))
+            joined.extend(lines)
+        part = 0
+        for index, owners in candidate_owners(self.gates, joined):
+            while part + 1 < len(starts) and starts[part + 1] <= index:
+                part += 1
+            path, first, lines, sink = batch[part]
+            local = index - starts[part]
+            self._scan_candidate(path, lines, local, first + local, sink, True, owners)
 
     def _scan_candidate(
         self,
@@ -121,12 +170,13 @@ class Engine:
         lineno: int,
         sink: FileFindings,
         with_builtins: bool = True,
+        owners: set[int] | None = None,
     ) -> None:
         line = window[index]
         if len(line) > LONG_LINE:
             matches = self._long_line_matches(path, line, with_builtins)
         else:
-            matches = self._line_matches(path, window, index, with_builtins)
+            matches = self._line_matches(path, window, index, with_builtins, owners)
         if not matches:
             return
         allowlisted = self._allowlisted(path, window, index)
@@ -159,17 +209,24 @@ class Engine:
             )
 
     def _line_matches(
-        self, path: str, window: list[str], index: int, with_builtins: bool
+        self,
+        path: str,
+        window: list[str],
+        index: int,
+        with_builtins: bool,
+        hit: set[int] | None = None,
     ) -> list[Match]:
+        """``hit``: the owners the first stage found on the line (None: search it again)."""
         line = window[index]
-        owners = self._line_owners(line)
+        owners = self._line_owners(line) if hit is None else sorted(hit)
         context = LineContext(window, index, path)
         matches: list[Match] = []
+        confirms = self._confirms
         for owner in owners:
             check = self._owners[owner]
             if isinstance(check, BuiltinPlugin):
                 continue
-            if check.prefilter.search(line):
+            if not confirms[owner] or check.prefilter.search(line):
                 matches.extend(check.scan_line(line, context))
         if with_builtins:
             matches.extend(self._builtin_matches(path, window, index, line, owners))
@@ -231,6 +288,11 @@ class Engine:
 
     def _allowlisted(self, path: str, window: list[str], index: int) -> bool:
         return self._ds.is_allowlisted(path, window, index)
+
+
+def _gate(detector: Detector) -> re.Pattern[str] | None:
+    gate: re.Pattern[str] | None = getattr(detector, "gate", None)
+    return gate
 
 
 _EXAMPLE_VALUE: Final = object()

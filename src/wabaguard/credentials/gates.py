@@ -315,6 +315,38 @@ def candidate_lines(gates: Sequence[Gate], chunk: list[str]) -> Iterable[int]:
     return sorted(found)
 
 
+def candidate_owners(gates: Sequence[Gate], chunk: list[str]) -> list[tuple[int, set[int]]]:
+    """``(index, owners)`` of the lines of ``chunk`` that pass at least one gate, in order:
+    the owners are the patterns the line's hits stand for (``Gate.owners``), so the second
+    stage runs only those, without searching the line again."""
+    text = "\n".join(chunk)
+    folded_text: str | None = None
+    found: dict[int, set[int]] = {}
+    for gate in gates:
+        if gate.casefold:
+            if folded_text is None:
+                folded_text = casefolded(text)
+            _owners_by_line(gate, folded_text, found)
+        else:
+            _owners_by_line(gate, text, found)
+    return sorted(found.items())
+
+
+def _owners_by_line(gate: Gate, text: str, found: dict[int, set[int]]) -> None:
+    # Hits come in order and never span a newline (gates never match one; a test proves it).
+    count = text.count
+    index = 0
+    last = 0
+    for start, _end, who in gate.hits(text):
+        index += count("\n", last, start)
+        last = start
+        owners = found.get(index)
+        if owners is None:
+            found[index] = set(who)
+        else:
+            owners |= who
+
+
 def _candidates(prefilter: re.Pattern[str], text: str) -> Iterator[int]:
     """Indexes of the lines of ``text`` (joined by newlines) where ``prefilter`` matches.
 

@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable, Container, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 from wabaguard.core.builder import Draft, FileFindings, RawCredentials
 from wabaguard.core.config import Config
@@ -130,16 +130,29 @@ _IN_FLIGHT = 4
 PARALLEL_MIN_COMMITS = 200  # below this a second process costs more than it saves
 
 
-def _scan_change(
-    engine: Engine, config: Config, path: str, hunks: list[tuple[int, list[str]]]
-) -> _Scanned:
-    """Scan a change's added lines as ``wabaguard scan`` scans a file, hunk by hunk at
-    their line numbers. Never raises."""
-    sink = _Recording(path, config)
+def _scan_changes(
+    engine: Engine, config: Config, work: list[tuple[str, list[tuple[int, list[str]]]]]
+) -> list[_Scanned]:
+    """Scan many changes, one first-stage pass over all their hunks; a change whose scan
+    fails is scanned again alone, so one change never loses the others. Never raises."""
+    sinks = [_Recording(path, config) for path, _ in work]
+    parts = [
+        (path, start, lines, sink)
+        for (path, hunks), sink in zip(work, sinks, strict=True)
+        for start, lines in hunks
+        if lines
+    ]
     try:
-        for start, lines in hunks:
-            if lines:
-                engine.scan_lines(path, lines, sink, first_line=start)
+        engine.scan_parts(parts)
+    except Exception as exc:  # one change must not lose the rest of the history
+        if len(work) > 1:
+            return [_scan_changes(engine, config, [one])[0] for one in work]
+        return [_Scanned([], 0, f"internal error in the credential scan ({type(exc).__name__})")]
+    return [_results(sink) for sink in sinks]
+
+
+def _results(sink: _Recording) -> _Scanned:
+    try:
         findings, suppressed = sink.finish()
     except Exception as exc:  # one change must not lose the rest of the history
         return _Scanned([], 0, f"internal error in the credential scan ({type(exc).__name__})")
@@ -153,6 +166,8 @@ def _scan_change(
 
 
 _WORKER: tuple[Engine, Config] | None = None
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 def _init_worker(config: Config) -> None:
@@ -165,7 +180,23 @@ def _init_worker(config: Config) -> None:
 def _scan_batch(work: list[tuple[str, list[tuple[int, list[str]]]]]) -> list[_Scanned]:
     assert _WORKER is not None
     engine, config = _WORKER
-    return [_scan_change(engine, config, path, hunks) for path, hunks in work]
+    return _scan_changes(engine, config, work)
+
+
+class _InProcess(Executor):
+    """The pool's interface, in this process: a batch is scanned when it is submitted."""
+
+    def __init__(self, engine: Engine, config: Config) -> None:
+        global _WORKER
+        _WORKER = (engine, config)
+
+    def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
+        future: Future[_T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
 
 
 def _pool(engine: Engine, config: Config, jobs: int) -> Executor:
@@ -229,7 +260,11 @@ class HistoryScan:
         def wants_removed(path: str) -> bool:
             return path in self.holders or path in in_flight
 
-        pool = _pool(self.engine, self.config, jobs) if jobs > 1 else None
+        pool = (
+            _pool(self.engine, self.config, jobs)
+            if jobs > 1
+            else _InProcess(self.engine, self.config)
+        )
         try:
             order = 0
             for event in stream_log(self.repo, revisions, wants_removed, limit):
@@ -240,9 +275,6 @@ class HistoryScan:
                 if event.submodule or event.binary:
                     continue
                 wanted = self._wanted(event)
-                if pool is None:
-                    self._apply(_Pending(event, order, self._scan_here(event) if wanted else None))
-                    continue
                 batch.append((event, order, wanted))
                 if wanted:
                     work.append((printable(event.path), event.hunks))
@@ -254,13 +286,12 @@ class HistoryScan:
                     batch, work, work_bytes = [], [], 0
                     while len(batches) > _IN_FLIGHT:
                         self._apply_batch(batches.popleft(), in_flight)
-            if pool is not None and batch:
+            if batch:
                 batches.append((batch, pool.submit(_scan_batch, work)))
             while batches:
                 self._apply_batch(batches.popleft(), in_flight)
         finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+            pool.shutdown(cancel_futures=True)
 
     def _on_commit(self, commit: Commit, boundary: Container[str]) -> None:
         self.stats.commits += 1
@@ -296,9 +327,6 @@ class HistoryScan:
             and any(lines for _, lines in change.hunks)
             and not self.excluded(change.path)
         )
-
-    def _scan_here(self, change: FileChange) -> _Scanned:
-        return _scan_change(self.engine, self.config, printable(change.path), change.hunks)
 
     def _apply(self, item: _Pending) -> None:
         """Fold one change's results in, in the walk's order."""

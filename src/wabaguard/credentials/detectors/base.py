@@ -8,7 +8,7 @@ A detector owns one or more rules. The engine hands it only lines that match its
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -35,6 +35,10 @@ class Match:
     properties: Mapping[str, Any] = field(default_factory=dict)
 
 
+# Per test: the last window it was worked out on, and the answer.
+_WINDOWS: dict[Callable[[str], bool], tuple[Sequence[str], bool]] = {}
+
+
 class LineContext:
     """Lazy access to the lines around the one being scanned (for context-gated rules)."""
 
@@ -44,6 +48,17 @@ class LineContext:
         self._lines = lines
         self._index = index
         self.path = path
+
+    def window_has(self, test: Callable[[str], bool]) -> bool:
+        """``test`` on every line this context can reach, joined: False means no ``nearby``
+        text (nor the line) passes a search-like ``test``. Worked out once per window (the
+        engine's chunk or hunk), so a rule gated on its context pays once, not per line."""
+        last = _WINDOWS.get(test)
+        if last is not None and last[0] is self._lines:
+            return last[1]
+        found = test("\n".join(self._lines))
+        _WINDOWS[test] = (self._lines, found)  # holds the window: ``is`` stays exact
+        return found
 
     def nearby(self, radius: int = 5) -> str:
         lo = max(0, self._index - radius)

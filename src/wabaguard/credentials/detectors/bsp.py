@@ -192,13 +192,20 @@ class BspApiKeyDetector:
     rules: tuple[Rule, ...] = (BSP_API_KEY,)
     # Every report is a literal assigned to a name containing one of these words.
     prefilter: re.Pattern[str] = re.compile(f"{_KEYWORD.pattern}|{_CALL.pattern}")
+    # The engine leaves the prefilter to scan_line: on most lines the provider check, cheaper
+    # than this prefilter's case classes and call shape, already says no.
+    confirms_prefilter = True
 
     def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
         if not (
-            _mentions_provider(line)
-            or _mentions_provider(context.path)
-            or _mentions_provider(context.nearby())
+            _mentions_provider(context.path)
+            or (
+                context.window_has(_mentions_provider)  # no name anywhere near: done
+                and (_mentions_provider(line) or _mentions_provider(context.nearby()))
+            )
         ):
+            return
+        if not self.prefilter.search(line):
             return
         passed = list(_call_arguments(line, context))
         yield from passed

@@ -259,6 +259,10 @@ _VERIFY_KEYWORD = re.compile(r"(?i)verify[_.\-]?token")
 _COMPARE = r"""(?:===?|!==?|\.equals\()[ \t]*["'`]|["'`](?:[ \t]*[!=]==?|\.equals\()"""
 _COMPARED = re.compile(_COMPARE)
 _VERIFY_PREFILTER = re.compile(rf"(?i:verify[_.\-]?token)|{_COMPARE}")
+# What the engine's first stage searches for it: every line the prefilter matches holds one
+# of these literals, which the gates search together with the others' (the prefilter's
+# quote-first alternative would be searched on its own, at every quote of every line).
+_VERIFY_GATE = re.compile(r"(?i:verify[_.\-]?token)|==|!=|\.equals\(")
 # ``token = req.query["hub.verify_token"]``, ``$token = $_GET['hub_verify_token']``,
 # ``token := q.Get("hub.verify_token")``, ``String token = request.getParameter(…)``.
 _FROM_HUB = re.compile(
@@ -296,6 +300,7 @@ class WhatsAppVerifyTokenDetector:
 
     rules: tuple[Rule, ...] = (WHATSAPP_VERIFY_TOKEN,)
     prefilter: re.Pattern[str] = _VERIFY_PREFILTER
+    gate: re.Pattern[str] = _VERIFY_GATE
 
     def scan_line(self, line: str, context: LineContext) -> Iterator[Match]:
         reported: set[int] = set()

@@ -153,7 +153,8 @@ def parse_log(
     parents = 1
     new_line = 0
     keep_removed = False
-    for raw in stream:
+    lines = _Lines(iter(stream))
+    for raw in lines:
         if raw.startswith(b"\0"):
             if change is not None:
                 yield change
@@ -172,7 +173,7 @@ def parse_log(
             continue
         if change is None:
             continue
-        if in_hunks:
+        if in_hunks:  # a combined diff's hunk (a plain one is read whole, below)
             new_line = _hunk_line(raw, change, parents, new_line, keep_removed, limit)
             if new_line >= 0:
                 continue
@@ -186,10 +187,62 @@ def parse_log(
                 keep_removed = not change.combined and wants_removed(change.old_path)
             if in_hunks:
                 change.hunks.append((new_line, []))
+                if parents == 1:
+                    lines.back = _plain_hunk(lines.rest, change, new_line, keep_removed, limit)
+                    in_hunks = False
             continue
         _header_line(raw, change)
     if change is not None:
         yield change
+
+
+class _Lines:
+    """The stream's lines, with one line put back (the first line after a hunk)."""
+
+    __slots__ = ("back", "rest")
+
+    def __init__(self, rest: Iterator[bytes]) -> None:
+        self.rest = rest
+        self.back: bytes | None = None
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> bytes:
+        back = self.back
+        if back is None:
+            return next(self.rest)
+        self.back = None
+        return back
+
+
+def _plain_hunk(
+    lines: Iterator[bytes], change: FileChange, new_line: int, keep_removed: bool, limit: int
+) -> bytes | None:
+    """Read the lines of a two-sided diff's hunk (most of the stream: one tight loop, not a
+    call per line); the first line after it, or None at the end of the stream."""
+    added = change.hunks[-1][1]
+    for raw in lines:
+        first = raw[:1]
+        if first == b"+":
+            if not change.truncated:
+                change.added_bytes += len(raw) - 1
+                if change.added_bytes > limit:
+                    change.truncated = True
+                else:
+                    if change.hunks[-1][0] + len(added) != new_line:  # context between
+                        added = []
+                        change.hunks.append((new_line, added))
+                    added.append(_text(raw[1:]))
+            new_line += 1
+        elif first == b"-":
+            if keep_removed:
+                change.removed.append(_text(raw[1:]))
+        elif first == b" ":
+            new_line += 1
+        elif first != b"\\":  # "\ No newline at end of file" belongs to the hunk
+            return raw
+    return None
 
 
 def _commit(raw: bytes) -> Commit:
@@ -232,10 +285,11 @@ def _hunk_line(
 
 
 def _text(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
-    if text.endswith("\n"):
-        text = text[:-1]
-    return text[:-1] if text.endswith("\r") else text
+    if raw.endswith(b"\n"):
+        raw = raw[:-1]
+    if raw.endswith(b"\r"):
+        raw = raw[:-1]
+    return raw.decode("utf-8", "replace")
 
 
 def _header_line(raw: bytes, change: FileChange) -> None:
