@@ -89,7 +89,7 @@ def test_a_constant_key_is_reported_on_its_line_naming_the_handler(run_cli, tmp_
     assert "the constant `SIGNING_KEY`" in finding["message"]
     assert finding["properties"]["function"] == "receive"
     assert finding["properties"]["function_line"] == RECEIVE_LINE
-    assert finding["properties"]["secret_role"] == "app secret"
+    assert finding["properties"]["secret_role"] == "app secret"  # pragma: allowlist secret
     assert finding["severity"] == "high"
     notes = " ".join(finding["notes"])
     assert f"the app secret of `receive` (flask) at line {RECEIVE_LINE}" in notes
@@ -132,7 +132,7 @@ def test_the_same_value_as_a_credential_is_one_finding(run_cli, tmp_path: Path) 
     assert finding["rule"] == "meta-app-secret"
     assert finding["related_rules"] == [RULE]
     assert finding["properties"]["function"] == "receive"
-    assert finding["properties"]["secret_role"] == "app secret"
+    assert finding["properties"]["secret_role"] == "app secret"  # pragma: allowlist secret
     assert any("the app secret of `receive` (flask)" in note for note in finding["notes"])
     assert value not in json.dumps(document)
 

@@ -165,7 +165,7 @@ _LENGTHISH = re.compile(
     r"\.length\s*$|^\s*typeof\b|^\s*(?:len|strlen|count|Buffer\.byteLength)\s*\("
 )
 _ROUTE_METHODS = frozenset({"post", "all", "put", "patch", "any", "POST", "Any", "Handle"})
-_GO_REGISTRATIONS = frozenset({"HandleFunc", "Handle", "POST", "Any", "Post", "Add"})
+_GO_REGISTRATIONS = frozenset({"HandleFunc", "Handle", "POST", "Any", "Post", "Add", "GET", "Get"})
 _HEADER_SETTERS = frozenset({"set", "Set", "Add", "setHeader", "append", "withHeader"})
 _PLAIN_PHP = re.compile(r"php://input|\$_POST\b")
 _JS_HOOK_KEYS = frozenset(
@@ -510,7 +510,7 @@ class _Walker:
 
     def _php_registration(self, call: Node) -> None:
         full, last = self._callee(call)
-        if not full.startswith("Route::") or last.lower() not in ("post", "any", "match"):
+        if not full.startswith("Route::") or last.lower() not in ("post", "any", "match", "get"):
             return
         args = self._args(call)
         path = next((_text(a).strip("'\"") for a in args if a.type in self.spec.strings), "")
@@ -524,7 +524,8 @@ class _Walker:
                     if s.type in self.spec.strings
                 )
             parent = parent.parent
-        route = Route("laravel", frozenset({"POST"}), path, app_in_file=False)
+        methods = frozenset({"GET"}) if last.lower() == "get" else frozenset({"POST"})
+        route = Route("laravel", methods, path, app_in_file=False)
         for arg in args[1:]:
             if arg.type in self.spec.anonymous:
                 self._own(arg, route, middleware, False)
@@ -546,8 +547,10 @@ class _Walker:
             return
         if last not in _GO_REGISTRATIONS or len(args) < 2 or args[0].type not in self.spec.strings:
             return
-        framework = "gin" if last in ("POST", "Any") else "net/http"
+        framework = "gin" if last in ("POST", "Any", "GET") else "net/http"
         methods = frozenset({"POST"}) if last in ("POST", "Post") else frozenset()
+        if last in ("GET", "Get"):
+            methods = frozenset({"GET"})  # the subscription handshake
         route = Route(framework, methods, _text(args[0]).strip('"`'), app_in_file=self.app_in_file)
         middleware: set[str] = set()
         for arg in args[1:-1]:
