@@ -143,7 +143,7 @@ class FileFindings:
             for d in self._drafts
             if d.rule.id not in config.disable and (d.confidence or d.rule.confidence).rank >= floor
         ]
-        kept, related = _one_per_value(drafts)
+        kept, related, merged = _one_per_value(drafts)
         findings: list[Finding] = []
         suppressed = 0
         pragmas: dict[int, Pragma | None] = {}
@@ -161,7 +161,11 @@ class FileFindings:
             if draft.allowlisted or (pragma is not None and pragma.silences(draft.rule.id)):
                 suppressed += 1 + len(related.get(id(draft), ()))
                 continue
-            findings.append(self._make(draft, source, related.get(id(draft), ()), occurrences))
+            findings.append(
+                self._make(
+                    draft, source, related.get(id(draft), ()), occurrences, merged.get(id(draft))
+                )
+            )
             if self._raw is not None and draft.secret and draft.secret_hash:
                 self._raw.add(draft.secret_hash, draft.rule.id, draft.secret, draft.properties)
         return findings, suppressed
@@ -172,8 +176,13 @@ class FileFindings:
         source: str,
         related: tuple[Related, ...],
         occurrences: dict[tuple[str, str], int],
+        merged: list[Draft] | None = None,
     ) -> Finding:
         rule = draft.rule
+        notes, properties = draft.notes, draft.properties
+        if merged:  # what the related rules know about the value (a webhook handler's role)
+            notes = tuple(dict.fromkeys([*notes, *(n for d in merged for n in d.notes)]))
+            properties = {**{k: v for d in merged for k, v in d.properties.items()}, **properties}
         key = (rule.id, draft.identity)
         nth = occurrences.get(key, 0)
         occurrences[key] = nth + 1
@@ -201,8 +210,8 @@ class FileFindings:
             secret_type=rule.secret_type,
             kind=rule.kind,
             related=related,
-            properties=_scrubbed(draft.properties, self.masker),
-            notes=tuple(self.masker.scrub(note) for note in draft.notes),
+            properties=_scrubbed(properties, self.masker),
+            notes=tuple(self.masker.scrub(note) for note in notes),
             logical_location=self.masker.scrub(draft.logical_location),
         )
 
@@ -293,15 +302,19 @@ def with_facts(
     return dataclasses.replace(finding, properties=merged, notes=(*finding.notes, *added))
 
 
-def _one_per_value(drafts: list[Draft]) -> tuple[list[Draft], dict[int, tuple[Related, ...]]]:
+def _one_per_value(
+    drafts: list[Draft],
+) -> tuple[list[Draft], dict[int, tuple[Related, ...]], dict[int, list[Draft]]]:
     """Drafts whose secret spans overlap on one line are one finding: the first reported
-    (analyses report their most specific rules first) names the others as related.
+    (analyses report their most specific rules first) names the others as related, and
+    keeps the notes and properties they carry (third result: the merged drafts by owner).
 
     Single-line secret spans only; other drafts pass through. A line's kept spans are
     disjoint and sorted, so each check is a binary search: O(n log n) for n drafts.
     """
     kept: list[Draft] = []
     related: dict[int, list[Related]] = {}
+    merged: dict[int, list[Draft]] = {}
     lines: dict[int, tuple[list[int], list[Draft]]] = {}
     for draft in drafts:
         if not draft.is_secret_span or draft.end_line != draft.line:
@@ -324,7 +337,9 @@ def _one_per_value(drafts: list[Draft]) -> tuple[list[Draft], dict[int, tuple[Re
             names = related.setdefault(id(owner), [])
             if also not in names:
                 names.append(also)
-    return kept, {k: tuple(v) for k, v in related.items()}
+        if draft.notes or draft.properties:
+            merged.setdefault(id(owner), []).append(draft)
+    return kept, {k: tuple(v) for k, v in related.items()}, merged
 
 
 def _scrubbed(value: Any, masker: redact.Masker) -> Any:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from wabaguard.core.findings import Confidence, Rule
+from wabaguard.core.findings import Confidence, Rule, Severity
 from wabaguard.webhooks import vocabulary as vocab
 from wabaguard.webhooks.model import Function, Module, Site
 
@@ -26,6 +26,12 @@ class Hit:
     identity: str  # what the fingerprint keys on: function name and fact, not the line
     handler: Function | None = None
     confidence: Confidence | None = None
+    # A hardcoded secret's raw value: masked by the finding constructor, never shown.
+    secret: str = field(default="", repr=False)
+    severity: Severity | None = None  # milder than the rule by nature (a verify token)
+    notes: tuple[str, ...] = ()
+    fix: str = ""  # the framework's fix, when the rule has its own (else the verification's)
+    role: str = ""  # a hardcoded secret's role: "app secret" or "verify token"
 
 
 class Analysis:

@@ -33,6 +33,11 @@ def add_findings(
         tree = Tree(abspath, path, root, config.max_file_size)
     produced = list(webhooks.analyze(path, text, config, tree))
     for wh in produced:
+        if wh.secret:  # a hardcoded app secret or verify token: masked wherever it occurs
+            sink.add_secret(wh.secret)
+    for wh in produced:
+        # A milder finding by nature (a verify token) keeps the user's severity override.
+        severity = None if wh.rule.id in config.severity else wh.severity
         source = lines[wh.line - 1] if 0 < wh.line <= len(lines) else ""
         sink.add(
             Draft(
@@ -46,6 +51,7 @@ def add_findings(
                 confidence=wh.confidence,
                 properties=wh.properties,
                 notes=wh.notes,
+                severity=severity,
             ),
             source,
         )

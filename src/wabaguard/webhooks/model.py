@@ -42,6 +42,20 @@ class Compare:
 
 
 @dataclass(frozen=True)
+class Literal:
+    """A string literal the function uses as its HMAC key or compares with hub.verify_token.
+
+    ``value`` is the raw secret: it goes to the finding constructor's ``add_secret`` and
+    nowhere else (never into a message, a property or a repr)."""
+
+    role: str  # "app secret" or "verify token"
+    site: Site  # the literal itself, in this file
+    value: str = field(repr=False)
+    via: str = ""  # how the use reaches it: "the constant `APP_SECRET`"; "" written in place
+    fallback: bool = False  # the default of an environment lookup (``os.getenv("X", "...")``)
+
+
+@dataclass(frozen=True)
 class Check:
     """An ``if`` whose condition decides on a verification result."""
 
@@ -89,6 +103,7 @@ class Function:
     recovered: bool = False
     # Read from another file of the tree (an imported verifier): "path:line" of its def.
     origin: str = ""
+    literals: list[Literal] = field(default_factory=list)  # hardcoded key / verify token
 
     @property
     def verifies(self) -> bool:

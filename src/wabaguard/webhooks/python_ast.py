@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from wabaguard.webhooks import literals
+from wabaguard.webhooks import py_literals as pylit
 from wabaguard.webhooks import vocabulary as vocab
 from wabaguard.webhooks.model import Check, Compare, Function, Mac, Module, Route, Site
 
@@ -86,6 +88,14 @@ class _Source:
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines(keepends=True)
         self.encoded: dict[int, bytes] = {}
+        self.tree: ast.Module | None = None
+        self._definitions: pylit.Definitions | None = None
+
+    def definitions(self) -> pylit.Definitions:
+        """The file's names and fields, read on first use (only a key or a token needs it)."""
+        if self._definitions is None:
+            self._definitions = pylit.Definitions(self.tree or ast.Module([], []))
+        return self._definitions
 
     def _line(self, number: int) -> bytes:
         if number not in self.encoded:
@@ -119,6 +129,18 @@ class _Facts:
         self.serialised: dict[str, str] = {}  # name -> serialiser it was assigned from
         self.mac_names: set[str] = set()  # names bound to hmac.new(...) objects
         self.verdicts: dict[str, frozenset[str]] = {}  # name -> calls it was assigned from
+        self._resolver: pylit.Resolver | None = None
+        self._token_names: set[str] | None = None
+
+    def resolver(self) -> pylit.Resolver:
+        if self._resolver is None:
+            self._resolver = pylit.Resolver(self.fn, self.source.definitions)
+        return self._resolver
+
+    def token_names(self) -> set[str]:
+        if self._token_names is None:
+            self._token_names = pylit.verify_token_names(self.fn)
+        return self._token_names
 
     def is_sig_source(self, node: ast.AST) -> bool:
         return any(vocab.SIGNATURE_HEADER.search(str(const.value)) for const in _strings(node))
@@ -216,6 +238,7 @@ class PythonFrontEnd:
 
     def module(self) -> Module:
         tree = ast.parse(self.text, filename=self.path)
+        self.source.tree = tree
         module = Module(self.path, "python")
         module.evidence = vocab.is_evidence(self.text)
         app_in_file = any(
@@ -388,6 +411,8 @@ class PythonFrontEnd:
                 if _is_signature_compare(left, right, facts):
                     op = "==" if isinstance(node.ops[0], ast.Eq) else "!="
                     fn.compares.append(Compare(_site(node), op, safe=False))
+                else:
+                    _verify_token_literal(left, right, fn, facts)
         elif isinstance(node, ast.Return) and node.value is not None:
             value = node.value
             if any(
@@ -427,6 +452,12 @@ class PythonFrontEnd:
             algorithm = vocab.algorithm_of(self.source.segment(mod)) if mod else ""
             serialiser = facts._serialiser(msg) if msg is not None else ""
             fn.macs.append(Mac(_site(node), algorithm, keyed=True, reserialised=serialiser))
+            key = node.args[0] if node.args else None
+            key = next((kw.value for kw in node.keywords if kw.arg == "key"), key)
+            if key is not None:
+                found = pylit.literal(literals.APP_SECRET, facts.resolver().resolve(key))
+                if found is not None:
+                    fn.literals.append(found)
         elif name == "update" and isinstance(node.func, ast.Attribute) and node.args:
             receiver = node.func.value
             if isinstance(receiver, ast.Name) and receiver.id in facts.mac_names:
@@ -509,6 +540,17 @@ def _is_signature_compare(left: ast.AST, right: ast.AST, facts: _Facts) -> bool:
     if _is_constant(left) or _is_constant(right):
         return False
     return facts.is_tainted(left) or facts.is_tainted(right)
+
+
+def _verify_token_literal(left: ast.AST, right: ast.AST, fn: Function, facts: _Facts) -> None:
+    """``request.args.get("hub.verify_token") == "..."``: the token written in the file."""
+    names = facts.token_names()
+    for token, other in ((left, right), (right, left)):
+        if pylit.reads_verify_token(token, names) and not pylit.reads_verify_token(other, names):
+            found = pylit.literal(literals.VERIFY_TOKEN, facts.resolver().resolve(other))
+            if found is not None:
+                fn.literals.append(found)
+            return
 
 
 def parse(path: str, text: str) -> Module:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from wabaguard.core.findings import Confidence, Rule
+from wabaguard.core.findings import Confidence, Rule, Severity
 from wabaguard.webhooks import WebhookError, is_test_path
 from wabaguard.webhooks.analysis import Analysis, Hit
 from wabaguard.webhooks.model import Module
@@ -29,6 +29,8 @@ class WebhookFinding:
     confidence: Confidence | None = None
     notes: tuple[str, ...] = ()
     properties: dict[str, object] = field(default_factory=dict)
+    secret: str = field(default="", repr=False)  # raw: for the masker only
+    severity: Severity | None = None
 
 
 def parse(path: str, text: str, language: str) -> Module:
@@ -60,7 +62,9 @@ def findings_of(
     analysis = Analysis(module)
     found: dict[tuple[str, int, int], WebhookFinding] = {}
     for rule_module in MODULES:
-        if rule_module.RULE.id in config.disable:
+        # A disabled rule that reports secrets still runs: the finding constructor drops its
+        # drafts but masks their values.
+        if rule_module.RULE.id in config.disable and not rule_module.RULE.reports_secret:
             continue
         for hit in rule_module.check(analysis):
             key = (hit.rule.id, hit.site.line, hit.site.column)
@@ -81,18 +85,23 @@ def _origins(analysis: Analysis, hit: Hit) -> list[str]:
 
 
 def _finding(hit: Hit, origins: list[str]) -> WebhookFinding:
-    notes: list[str] = list(origins)
+    notes: list[str] = [*origins, *hit.notes]
     properties: dict[str, object] = {}
     handler = hit.handler
     if handler is not None:
-        if handler.site.line != hit.site.line:
+        if hit.fix:
+            notes.append(hit.fix)
+        elif handler.site.line != hit.site.line:
             what = f"`{handler.name}`" if handler.name[:1].isalpha() else "the handler"
             notes.append(f"in {what} at line {handler.site.line}")
         properties["function"] = handler.name
         properties["function_line"] = handler.site.line
         if handler.route is not None:
             properties["framework"] = handler.route.framework
-        notes.extend(fix_note(handler))
+        if not hit.fix:
+            notes.extend(fix_note(handler))
+    if hit.role:
+        properties["secret_role"] = hit.role
     return WebhookFinding(
         hit.rule,
         hit.site.line,
@@ -104,4 +113,6 @@ def _finding(hit: Hit, origins: list[str]) -> WebhookFinding:
         hit.confidence,
         tuple(notes),
         properties,
+        hit.secret,
+        hit.severity,
     )

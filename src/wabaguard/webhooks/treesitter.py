@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from wabaguard.webhooks import WebhookError
+from wabaguard.webhooks import WebhookError, literals
+from wabaguard.webhooks import ts_literals as tslit
 from wabaguard.webhooks import vocabulary as vocab
 from wabaguard.webhooks.model import Check, Compare, Function, Mac, Module, Route, Site
 
@@ -164,7 +165,7 @@ _LENGTHISH = re.compile(
     r"\.length\s*$|^\s*typeof\b|^\s*(?:len|strlen|count|Buffer\.byteLength)\s*\("
 )
 _ROUTE_METHODS = frozenset({"post", "all", "put", "patch", "any", "POST", "Any", "Handle"})
-_GO_REGISTRATIONS = frozenset({"HandleFunc", "Handle", "POST", "Any", "Post", "Add"})
+_GO_REGISTRATIONS = frozenset({"HandleFunc", "Handle", "POST", "Any", "Post", "Add", "GET", "Get"})
 _HEADER_SETTERS = frozenset({"set", "Set", "Add", "setHeader", "append", "withHeader"})
 _PLAIN_PHP = re.compile(r"php://input|\$_POST\b")
 _JS_HOOK_KEYS = frozenset(
@@ -208,12 +209,21 @@ class _Walker:
         self.own: dict[tuple[int, int, str], tuple[Route | None, set[str], bool]] = {}
         self.named_routes: dict[str, tuple[Route, set[str]]] = {}
         self.header_names: set[str] = set()  # constants holding the header's name
+        self.root: Node = None
+        self._definitions: tslit.Definitions | None = None
+
+    def definitions(self) -> tslit.Definitions:
+        """The file's names and fields, read on first use (only a key or a token needs it)."""
+        if self._definitions is None:
+            self._definitions = tslit.Definitions(self.root)
+        return self._definitions
 
     # -- the tree -----------------------------------------------------------------------
 
     def run(self) -> Module:
         tree = _parser(self.language).parse(self.text.encode("utf-8", "replace"))
         root = tree.root_node
+        self.root = root
         self._constants(root)
         self._registrations(root)
         for node, owner in self._function_nodes(root):
@@ -362,11 +372,11 @@ class _Walker:
         if last == "route" and args and args[0].type == "object":
             self._fastify_route(args[0])
             return
-        if last not in _ROUTE_METHODS or not obj:
+        if (last not in _ROUTE_METHODS and last != "get") or not obj:
             return
         strings = [a for a in args if a.type in self.spec.strings]
-        if not strings:
-            return
+        if not strings or (last == "get" and len(args) < 2):
+            return  # app.get('setting') reads a setting
         path = _text(strings[0]).strip("'\"`")
         methods = frozenset() if last in ("all", "any") else frozenset({last.upper()})
         router = re.search(r"router|route", obj, re.I) is not None and not self.app_in_file
@@ -500,7 +510,7 @@ class _Walker:
 
     def _php_registration(self, call: Node) -> None:
         full, last = self._callee(call)
-        if not full.startswith("Route::") or last.lower() not in ("post", "any", "match"):
+        if not full.startswith("Route::") or last.lower() not in ("post", "any", "match", "get"):
             return
         args = self._args(call)
         path = next((_text(a).strip("'\"") for a in args if a.type in self.spec.strings), "")
@@ -514,7 +524,8 @@ class _Walker:
                     if s.type in self.spec.strings
                 )
             parent = parent.parent
-        route = Route("laravel", frozenset({"POST"}), path, app_in_file=False)
+        methods = frozenset({"GET"}) if last.lower() == "get" else frozenset({"POST"})
+        route = Route("laravel", methods, path, app_in_file=False)
         for arg in args[1:]:
             if arg.type in self.spec.anonymous:
                 self._own(arg, route, middleware, False)
@@ -536,8 +547,10 @@ class _Walker:
             return
         if last not in _GO_REGISTRATIONS or len(args) < 2 or args[0].type not in self.spec.strings:
             return
-        framework = "gin" if last in ("POST", "Any") else "net/http"
+        framework = "gin" if last in ("POST", "Any", "GET") else "net/http"
         methods = frozenset({"POST"}) if last in ("POST", "Post") else frozenset()
+        if last in ("GET", "Get"):
+            methods = frozenset({"GET"})  # the subscription handshake
         route = Route(framework, methods, _text(args[0]).strip('"`'), app_in_file=self.app_in_file)
         middleware: set[str] = set()
         for arg in args[1:-1]:
@@ -654,6 +667,8 @@ class _Walker:
                 node.child_by_field_name("left"), node.child_by_field_name("right")
             ):
                 fn.compares.append(Compare(_site(node), op, safe=False))
+            elif op in _COMPARE_OPERATORS:
+                taint.verify_token_literal(node, fn)
         elif kind in self.spec.returns:
             value = node.named_children[0] if node.named_children else None
             if value is not None and taint.is_verdict(value):
@@ -732,6 +747,11 @@ class _Walker:
             message = taint.updated_with(node)
         reserialised = taint.serialiser(message) if message is not None else ""
         fn.macs.append(Mac(_site(node), algorithm, keyed=True, reserialised=reserialised))
+        key_at = 2 if self.language == "php" else 1  # hash_hmac(algo, data, key)
+        if len(args) > key_at:
+            found = tslit.literal(literals.APP_SECRET, taint.resolver().resolve(args[key_at]))
+            if found is not None:
+                fn.literals.append(found)
 
     def _check(self, node: Node, fn: Function, taint: _Taint) -> None:
         condition = _unwrap(node.child_by_field_name("condition"))
@@ -810,6 +830,9 @@ class _Taint:
         self.verdicts: dict[str, set[str]] = {}
         self.values: dict[str, Node] = {}
         self.assignments: list[tuple[list[str], Node]] = []
+        self.root = root
+        self._resolver: tslit.Resolver | None = None
+        self._token_names: set[str] | None = None
         params = root.child_by_field_name("parameters")
         for param in _identifiers(params):
             if "signature" in param.lower() or param.lower() in ("sig", "$sig"):
@@ -848,6 +871,31 @@ class _Taint:
                         self.verdicts[name] = calls
             if (len(self.tainted), len(self.serialised)) == before:
                 break
+
+    def resolver(self) -> tslit.Resolver:
+        if self._resolver is None:
+            params = self.root.child_by_field_name("parameters")
+            self._resolver = tslit.Resolver(
+                self.values, tslit.defaults(params), self.walker.definitions
+            )
+        return self._resolver
+
+    def verify_token_literal(self, compare: Node, fn: Function) -> None:
+        """``req.query['hub.verify_token'] === '...'``: the token written in the file."""
+        if self._token_names is None:
+            params = self.root.child_by_field_name("parameters")
+            self._token_names = tslit.verify_token_names(params, self.assignments)
+        names = self._token_names
+        left = compare.child_by_field_name("left")
+        right = compare.child_by_field_name("right")
+        for token, other in ((left, right), (right, left)):
+            if tslit.reads_verify_token(token, names) and not tslit.reads_verify_token(
+                other, names
+            ):
+                found = tslit.literal(literals.VERIFY_TOKEN, self.resolver().resolve(other))
+                if found is not None:
+                    fn.literals.append(found)
+                return
 
     def _mentions(self, text: str, names: set[str] | dict[str, str]) -> str:
         """A name of ``names`` used in ``text`` (one pass over its words, not one per name)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from wabaguard.webhooks.rules import (
+    secret_hardcoded,
     signature_not_verified,
     signature_over_parsed_body,
     signature_timing_unsafe,
@@ -18,4 +19,5 @@ MODULES: tuple[ModuleType, ...] = (
     signature_over_parsed_body,
     signature_wrong_algorithm,
     verification_failure_not_rejected,
+    secret_hardcoded,
 )
