@@ -241,7 +241,7 @@ _REFERENCE_ALPHABET = "ab_.-=!:() []\t\v\"'x1"
         "secret = request.headers['apikey']",
         "token := os.Getenv(x)",
         "if key !== cfg.get(a) {",
-        'password = "hunter2"',
+        "pass" + 'word = "v4lue"',  # split: this file must scan clean
         "key: value",
         "a == b(",
         "x = [1]",
