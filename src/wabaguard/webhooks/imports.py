@@ -5,9 +5,10 @@ A handler that calls (or is decorated by) a verifier-like name it imports
 facts: the module is resolved to a file inside the tree, parsed with the same front-end, and
 the helper (with what it reaches in its own module) is added to the handler's module with
 every site moved to the first use of the name in the handler's file, so findings land there.
-Python, and JavaScript/TypeScript relative imports (``./x``, ``../x``; see
-``script_imports``). Bounded: one level (the helper's own imports are not followed), files under the
-size limit, never outside the tree. Whatever cannot be resolved or read keeps the benefit of
+Python, JavaScript/TypeScript relative imports (``./x``, ``../x``; see ``script_imports``),
+Go packages and PHP includes and PSR-4 classes (see ``native_imports``). Bounded: one level
+(the helper's own imports are not followed), files under the size limit, never outside
+the tree. Whatever cannot be resolved or read keeps the benefit of
 the doubt.
 """
 
@@ -35,6 +36,8 @@ class Tree:
 
 
 _SCRIPT_LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
+_NATIVE_LANGUAGES = frozenset({"php", "go"})
+_TREE_SITTER = _SCRIPT_LANGUAGES | _NATIVE_LANGUAGES
 
 
 @dataclass
@@ -47,18 +50,28 @@ class Imports:
 def link(module: Module, text: str, tree: Tree) -> None:
     """Add the imported verifiers ``module`` reaches by name (see the module docstring)."""
     local = {fn.name for fn in module.functions} | {fn.owner for fn in module.functions}
+    native = module.language in _NATIVE_LANGUAGES
+    reached = {name for fn in module.functions for name in fn.calls | fn.middleware}
+    if native:
+        reached |= module.mounts  # Go's Use(...) and wrappers
     wanted = sorted(
-        name
-        for fn in module.functions
-        for name in fn.calls | fn.middleware
-        if name not in local and vocab.VERIFIER_NAME.search(name)
+        name for name in reached if name not in local and vocab.VERIFIER_NAME.search(name)
     )
     if not wanted:
         return
-    if module.language == "python":
+    first_use: Callable[[str], Site]
+    if native:
+        from wabaguard.webhooks.analysis import Analysis
+
+        if not any(Analysis(module).handlers()):
+            return  # lazy: no handler here, nothing to read elsewhere
+        from wabaguard.webhooks import native_imports
+
+        imports, first_use = native_imports.imports(text, module.language, tree)
+    elif module.language == "python":
         syntax = ast.parse(text)
         imports = _imports(syntax, tree)
-        first_use: Callable[[str], Site] = partial(_first_use, syntax)
+        first_use = partial(_first_use, syntax)
     elif module.language in _SCRIPT_LANGUAGES:
         from wabaguard.webhooks import script_imports
 
@@ -70,7 +83,7 @@ def link(module: Module, text: str, tree: Tree) -> None:
     for name in wanted:
         for path, target in _targets(name, imports):
             foreign = _load(path, tree, parsed)
-            found = [fn for fn in foreign.functions if fn.name == target] if foreign else []
+            found = _defined(foreign, target, by_class=module.language == "php")
             if foreign is None or not found:
                 continue
             site = first_use(name)
@@ -81,6 +94,17 @@ def link(module: Module, text: str, tree: Tree) -> None:
                     alias = name if any(fn is f for f in found) else fn.name
                     module.functions.append(_moved(fn, alias, site, origin))
             break
+
+
+def _defined(foreign: Module | None, target: str, *, by_class: bool) -> list[Function]:
+    """The functions named ``target`` in ``foreign``; for PHP also a class's methods (a
+    middleware class named in a route, ``Signature::class``)."""
+    if foreign is None:
+        return []
+    found = [fn for fn in foreign.functions if fn.name == target]
+    if not found and by_class:
+        found = [fn for fn in foreign.functions if fn.owner == target]
+    return found
 
 
 def _imports(syntax: ast.Module, tree: Tree) -> Imports:
@@ -163,7 +187,7 @@ def _load(path: str, tree: Tree, parsed: dict[str, Module | None]) -> Module | N
             from wabaguard.webhooks import python_ast
 
             parsed[path] = python_ast.parse(path, text)
-        elif language in _SCRIPT_LANGUAGES:
+        elif language in _TREE_SITTER:
             from wabaguard.webhooks import treesitter
 
             parsed[path] = treesitter.parse(path, text, language)
