@@ -164,6 +164,21 @@ def _package_root(directory: str, root: str) -> str:
     return directory
 
 
+def first_use_of(uses: Iterable[tuple[str, Site]]) -> Callable[[str], Site]:
+    """The earliest site of each name among ``uses``: where a finding about an imported
+    helper lands in the handler's file (line 1 for a name never used)."""
+    earliest: dict[str, Site] = {}
+    for name, site in uses:
+        known = earliest.get(name)
+        if known is None or (site.line, site.column) < (known.line, known.column):
+            earliest[name] = site
+
+    def first_use(name: str) -> Site:
+        return earliest.get(name, Site(1, 1, 1, 1))
+
+    return first_use
+
+
 def _inside(path: str, root: str) -> bool:
     real, top = os.path.realpath(path), os.path.realpath(root)
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)

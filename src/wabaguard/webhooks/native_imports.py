@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from wabaguard.webhooks.imports import _inside
 from wabaguard.webhooks.model import Site
 
 if TYPE_CHECKING:
@@ -43,27 +44,16 @@ def imports(text: str, language: str, tree: Tree) -> tuple[Imports, Callable[[st
 
 
 def _first_uses(root: Any) -> Callable[[str], Site]:
+    from wabaguard.webhooks.imports import first_use_of
     from wabaguard.webhooks.treesitter import _every, _site, _text
 
-    uses: dict[str, Site] = {}
-    for node in _every(root):
-        if node.type in _USE_TYPES and node.parent is not None:
-            if node.parent.type in ("function_declaration", "method_declaration"):
-                continue  # a definition, not a use
-            name = _text(node)
-            site = _site(node)
-            if name not in uses or (site.line, site.column) < (uses[name].line, uses[name].column):
-                uses[name] = site
-
-    def first_use(name: str) -> Site:
-        return uses.get(name, Site(1, 1, 1, 1))
-
-    return first_use
-
-
-def _inside(path: str, root: str) -> bool:
-    real, top = os.path.realpath(path), os.path.realpath(root)
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+    return first_use_of(
+        (_text(node), _site(node))
+        for node in _every(root)
+        if node.type in _USE_TYPES
+        and node.parent is not None
+        and node.parent.type not in ("function_declaration", "method_declaration")
+    )
 
 
 def _manifest(start: str, name: str, root: str) -> tuple[str, str] | None:

@@ -23,12 +23,12 @@ _BINDING_PARENTS = frozenset(
 
 
 def imports(text: str, language: str, tree: Tree) -> tuple[Imports, Callable[[str], Site]]:
-    from wabaguard.webhooks.imports import Imports
+    from wabaguard.webhooks.imports import Imports, first_use_of
     from wabaguard.webhooks.treesitter import _every, _parser, _site, _text
 
     root = _parser(language).parse(text.encode("utf-8", "replace")).root_node
     result = Imports({}, [])
-    uses: dict[str, Site] = {}
+    uses: list[tuple[str, Site]] = []
     for node in _every(root):
         if node.type == "import_statement":
             _import(node, _candidates(_source(node.child_by_field_name("source")), tree), result)
@@ -39,15 +39,8 @@ def imports(text: str, language: str, tree: Tree) -> tuple[Imports, Callable[[st
             source = args.named_children[0] if args is not None and args.named_children else None
             _require(node, _candidates(_source(source), tree), result)
         elif node.type in ("identifier", "property_identifier") and _used(node):
-            site = _site(node)
-            name = _text(node)
-            if name not in uses or (site.line, site.column) < (uses[name].line, uses[name].column):
-                uses[name] = site
-
-    def first_use(name: str) -> Site:
-        return uses.get(name, Site(1, 1, 1, 1))
-
-    return result, first_use
+            uses.append((_text(node), _site(node)))
+    return result, first_use_of(uses)
 
 
 def _used(node: Any) -> bool:
